@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages datastored needs to build, run and test, when missing.
+# As root it runs apt-get; otherwise it names what is missing and fails.
+set -euo pipefail
+packages=(build-essential cmake pkg-config libmicrohttpd-dev libpq-dev libjson-c-dev
+          libcurl4-openssl-dev libssl-dev check postgresql curl)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "missing packages: ${missing[*]} — run as root, or: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

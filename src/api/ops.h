@@ -1,0 +1,10 @@
+/* api/ops.h — operational endpoints: liveness and readiness. */
+#ifndef DS_API_OPS_H
+#define DS_API_OPS_H
+
+#include "http/request.h"
+
+void ops_healthz(struct ds_request *req);
+void ops_readyz(struct ds_request *req);
+
+#endif

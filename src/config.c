@@ -1,0 +1,324 @@
+/* config.c — the configuration table and its parser. Each row declares a flag once:
+ * name, type, target field, default, allowed values, help, and whether it is implemented.
+ * Flags are parsed from defaults, then DATASTORED_<NAME> variables, then the command line. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum cfg_type { CFG_STR, CFG_INT, CFG_DOUBLE, CFG_ENUM, CFG_BOOL };
+
+struct config_key {
+    const char *name;    /* flag name without "--"; env is DATASTORED_<NAME> */
+    enum cfg_type type;
+    size_t offset;       /* field in struct ds_config */
+    const char *def;     /* default as text; NULL = unset */
+    const char *choices; /* CFG_ENUM: "a|b|c" (index = stored value) */
+    long min, max;       /* CFG_INT bounds */
+    const char *help;
+    bool implemented;    /* false: a non-default value is refused as "not yet supported" */
+    bool secret;         /* never printed */
+};
+
+#define OFF(f) offsetof(struct ds_config, f)
+
+/* Alphabetical order; --help prints them in this order. */
+static const struct config_key config_keys[] = {
+    {"access-log", CFG_BOOL, OFF(access_log), "off", NULL, 0, 0,
+     "log one line per request at info level", false, false},
+    {"admin-key", CFG_STR, OFF(admin_key), NULL, NULL, 0, 0,
+     "key for /admin/v1 (none: admin open in local mode only)", false, true},
+    {"allow-reset", CFG_ENUM, OFF(allow_reset), "auto", "auto|on|off", 0, 0,
+     "allow POST /admin/v1/reset (auto: only in open local mode)", false, false},
+    {"api-key", CFG_STR, OFF(api_key), NULL, NULL, 0, 0,
+     "full-access key for the data API (none: open local mode, loopback only)", false, true},
+    {"api-keys", CFG_STR, OFF(api_keys_file), NULL, NULL, 0, 0,
+     "JSON file of scoped API keys", false, false},
+    {"budgets", CFG_BOOL, OFF(budgets), "off", NULL, 0, 0,
+     "enforce Roblox request budgets per universe", false, false},
+    {"clock", CFG_ENUM, OFF(clock), "real", "real|virtual", 0, 0,
+     "service clock; virtual moves only through /admin/v1/clock", false, false},
+    {"data-dir", CFG_STR, OFF(data_dir), "./var/datastored", NULL, 0, 0,
+     "where the embedded PostgreSQL lives (created on first start)", true, false},
+    {"data-migrations", CFG_STR, OFF(data_migrations), NULL, NULL, 0, 0,
+     "directory of _version migrations: DIR/<datastore>/<n>.json", false, false},
+    {"database-url", CFG_STR, OFF(database_url), NULL, NULL, 0, 0,
+     "external PostgreSQL (also DATABASE_URL); none: run the embedded one", true, true},
+    {"db-connections", CFG_INT, OFF(db_connections), "0", NULL, 0, 512,
+     "PostgreSQL connections in the pool (0: one per worker thread)", true, false},
+    {"drain-timeout", CFG_INT, OFF(drain_timeout), "10", NULL, 0, 3600,
+     "seconds to finish in-flight requests on SIGTERM", true, false},
+    {"keep-all-versions", CFG_BOOL, OFF(keep_all_versions), "off", NULL, 0, 0,
+     "keep every write in version history (default: first write per key per UTC hour)", true,
+     false},
+    {"listen", CFG_STR, OFF(listen), "127.0.0.1:8080", NULL, 0, 0,
+     "ADDR:PORT to serve HTTP on (port 0: any free port)", true, false},
+    {"log-format", CFG_ENUM, OFF(log_format), "text", "text|json", 0, 0,
+     "log line format on stderr", true, false},
+    {"log-level", CFG_ENUM, OFF(log_level), "info", "debug|info|warn|error", 0, 0,
+     "lowest level logged", true, false},
+    {"migrate-on-read", CFG_ENUM, OFF(migrate_on_read), "store", "store|view", 0, 0,
+     "lazy _version migration on read: store the migrated value, or only return it", false,
+     false},
+    {"profile", CFG_ENUM, OFF(profile), "classic", "classic|current", 0, 0,
+     "Roblox rule set: classic (6 s write cooldown) or current (throughput limits)", false,
+     false},
+    {"purge-interval", CFG_INT, OFF(purge_interval), "300", NULL, 1, 86400,
+     "seconds between purges of expired versions and tombstones", true, false},
+    {"seed", CFG_STR, OFF(seed), "random", NULL, 0, 0,
+     "seed of the fault injector", false, false},
+    {"threads", CFG_INT, OFF(threads), "0", NULL, 0, 1024,
+     "HTTP worker threads (0: 4 per core)", true, false},
+    {"throttle", CFG_ENUM, OFF(throttle), "queue", "queue|reject", 0, 0,
+     "over-limit writes wait in a per-key queue or get 429 at once", false, false},
+    {"write-cooldown", CFG_DOUBLE, OFF(write_cooldown), "-1", NULL, 0, 0,
+     "per-key write cooldown in seconds (0: off; default: from profile)", false, false},
+};
+
+#define N_KEYS (sizeof config_keys / sizeof config_keys[0])
+
+static int enum_index(const char *choices, const char *value)
+{
+    int idx = 0;
+    size_t vlen = strlen(value);
+    for (const char *p = choices; *p; idx++) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == vlen && strncasecmp(p, value, len) == 0) return idx;
+        if (!bar) break;
+        p = bar + 1;
+    }
+    return -1;
+}
+
+static ds_status set_value(struct ds_config *cfg, const struct config_key *k, const char *value,
+                           const char *origin, char *err, size_t cap)
+{
+    char *base = (char *)cfg + k->offset;
+    switch (k->type) {
+    case CFG_STR: {
+        char **field = (char **)base;
+        free(*field);
+        *field = NULL;
+        if (value) {
+            *field = strdup(value);
+            if (!*field) {
+                snprintf(err, cap, "out of memory");
+                return DS_ERR;
+            }
+        }
+        return DS_OK;
+    }
+    case CFG_INT: {
+        char *end;
+        errno = 0;
+        long v = strtol(value, &end, 10);
+        if (errno || end == value || *end || v < k->min || v > k->max) {
+            snprintf(err, cap, "%s: --%s wants an integer from %ld to %ld, not '%s'", origin,
+                     k->name, k->min, k->max, value);
+            return DS_ERR;
+        }
+        *(long *)base = v;
+        return DS_OK;
+    }
+    case CFG_DOUBLE: {
+        char *end;
+        errno = 0;
+        double v = strtod(value, &end);
+        if (errno || end == value || *end || v != v || v > 86400) {
+            snprintf(err, cap, "%s: --%s wants a number of seconds, not '%s'", origin, k->name,
+                     value);
+            return DS_ERR;
+        }
+        *(double *)base = v;
+        return DS_OK;
+    }
+    case CFG_ENUM: {
+        int idx = enum_index(k->choices, value);
+        if (idx < 0) {
+            snprintf(err, cap, "%s: --%s must be one of %s, not '%s'", origin, k->name,
+                     k->choices, value);
+            return DS_ERR;
+        }
+        *(int *)base = idx;
+        return DS_OK;
+    }
+    case CFG_BOOL: {
+        static const char *const yes[] = {"on", "true", "yes", "1"};
+        static const char *const no[] = {"off", "false", "no", "0"};
+        for (size_t i = 0; i < 4; i++) {
+            if (strcasecmp(value, yes[i]) == 0) {
+                *(bool *)base = true;
+                return DS_OK;
+            }
+            if (strcasecmp(value, no[i]) == 0) {
+                *(bool *)base = false;
+                return DS_OK;
+            }
+        }
+        snprintf(err, cap, "%s: --%s must be on or off, not '%s'", origin, k->name, value);
+        return DS_ERR;
+    }
+    }
+    return DS_ERR;
+}
+
+static const struct config_key *find_key(const char *name, size_t len)
+{
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (strlen(config_keys[i].name) == len && strncmp(config_keys[i].name, name, len) == 0)
+            return &config_keys[i];
+    return NULL;
+}
+
+static void env_name(const struct config_key *k, char *buf, size_t cap)
+{
+    size_t n = (size_t)snprintf(buf, cap, "DATASTORED_");
+    for (const char *p = k->name; *p && n + 1 < cap; p++)
+        buf[n++] = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
+    buf[n] = '\0';
+}
+
+/* True if the value the key holds now differs from its default. */
+static bool differs_from_default(const struct ds_config *cfg, const struct config_key *k)
+{
+    struct ds_config def;
+    memset(&def, 0, sizeof def);
+    char err[8];
+    if (k->def && set_value(&def, k, k->def, "", err, sizeof err) != DS_OK) return true;
+    const char *a = (const char *)cfg + k->offset, *b = (const char *)&def + k->offset;
+    bool differs;
+    switch (k->type) {
+    case CFG_STR: {
+        const char *sa = *(char *const *)a, *sb = *(char *const *)b;
+        differs = (sa == NULL) != (sb == NULL) || (sa && strcmp(sa, sb) != 0);
+        free(*(char **)((char *)&def + k->offset));
+        break;
+    }
+    case CFG_INT: differs = *(const long *)a != *(const long *)b; break;
+    case CFG_DOUBLE: differs = *(const double *)a != *(const double *)b; break;
+    case CFG_ENUM: differs = *(const int *)a != *(const int *)b; break;
+    default: differs = *(const bool *)a != *(const bool *)b; break;
+    }
+    return differs;
+}
+
+ds_status config_load(struct ds_config *cfg, int argc, char **argv, enum config_action *action,
+                      char *err, size_t cap)
+{
+    memset(cfg, 0, sizeof *cfg);
+    *action = CONFIG_RUN;
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (config_keys[i].def &&
+            set_value(cfg, &config_keys[i], config_keys[i].def, "default", err, cap) != DS_OK)
+            return DS_ERR;
+
+    for (size_t i = 0; i < N_KEYS; i++) {
+        char name[64];
+        env_name(&config_keys[i], name, sizeof name);
+        const char *v = getenv(name);
+        if (!v && config_keys[i].offset == OFF(database_url)) v = getenv("DATABASE_URL");
+        if (v && *v && set_value(cfg, &config_keys[i], v, name, err, cap) != DS_OK) return DS_ERR;
+    }
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+            *action = CONFIG_HELP;
+            return DS_OK;
+        }
+        if (!strcmp(arg, "--version")) {
+            *action = CONFIG_VERSION;
+            return DS_OK;
+        }
+        if (!strcmp(arg, "--routes")) {
+            *action = CONFIG_ROUTES;
+            continue;
+        }
+        if (strncmp(arg, "--", 2) != 0) {
+            snprintf(err, cap, "unexpected argument '%s' (see --help)", arg);
+            return DS_ERR;
+        }
+        const char *name = arg + 2, *eq = strchr(name, '=');
+        size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+        const struct config_key *k = find_key(name, nlen);
+        if (!k) {
+            snprintf(err, cap, "unknown flag '%.*s' (see --help)", (int)nlen + 2, arg);
+            return DS_ERR;
+        }
+        const char *value;
+        if (eq) {
+            value = eq + 1;
+        } else if (k->type == CFG_BOOL &&
+                   (i + 1 >= argc || enum_index("on|off|true|false|yes|no", argv[i + 1]) < 0)) {
+            value = "on"; /* bare boolean flag */
+        } else if (i + 1 < argc) {
+            value = argv[++i];
+        } else {
+            snprintf(err, cap, "flag --%s needs a value", k->name);
+            return DS_ERR;
+        }
+        if (set_value(cfg, k, value, "command line", err, cap) != DS_OK) return DS_ERR;
+    }
+
+    const char *colon = strrchr(cfg->listen, ':');
+    char *end = NULL;
+    long port = colon ? strtol(colon + 1, &end, 10) : -1;
+    if (!colon || colon == cfg->listen || !end || *end || end == colon + 1 || port < 0 ||
+        port > 65535) {
+        snprintf(err, cap, "--listen wants ADDR:PORT (e.g. 127.0.0.1:8080), not '%s'",
+                 cfg->listen);
+        return DS_ERR;
+    }
+    for (size_t i = 0; i < N_KEYS; i++) {
+        if (!config_keys[i].implemented && differs_from_default(cfg, &config_keys[i])) {
+            snprintf(err, cap, "--%s is not yet supported by this version of datastored",
+                     config_keys[i].name);
+            return DS_ERR;
+        }
+    }
+    return DS_OK;
+}
+
+void config_free(struct ds_config *cfg)
+{
+    for (size_t i = 0; i < N_KEYS; i++) {
+        if (config_keys[i].type == CFG_STR) {
+            char **field = (char **)((char *)cfg + config_keys[i].offset);
+            free(*field);
+            *field = NULL;
+        }
+    }
+}
+
+double config_write_cooldown(const struct ds_config *cfg)
+{
+    if (cfg->write_cooldown >= 0) return cfg->write_cooldown;
+    return cfg->profile == PROFILE_CLASSIC ? 6.0 : 0.0;
+}
+
+void config_print_help(const char *prog)
+{
+    printf("Usage: %s [flags]\n\n"
+           "A Roblox DataStore emulator and persistence service (Open Cloud compatible).\n"
+           "Every flag can also be set as DATASTORED_<FLAG> in the environment.\n\n",
+           prog);
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const struct config_key *k = &config_keys[i];
+        char env[64], left[96];
+        env_name(k, env, sizeof env);
+        const char *arg = k->type == CFG_BOOL     ? ""
+                          : k->type == CFG_ENUM   ? k->choices
+                          : k->type == CFG_STR    ? "VALUE"
+                                                  : "N";
+        snprintf(left, sizeof left, "--%s %s", k->name, arg);
+        printf("  %-36s %s%s\n", left, k->help, k->implemented ? "" : " [not yet supported]");
+        printf("  %-36s default: %s; env: %s\n", "", k->def ? k->def : "(none)", env);
+    }
+    printf("\n  %-36s print the HTTP routes this build serves\n", "--routes");
+    printf("  %-36s print the version\n", "--version");
+}

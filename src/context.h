@@ -1,0 +1,26 @@
+/* context.h — the server context: the only mutable state shared between threads. Built by
+ * main.c before the HTTP server starts, torn down after it stops. Thread safety: fields are
+ * read-only after start-up unless their own comment says otherwise. */
+#ifndef DS_CONTEXT_H
+#define DS_CONTEXT_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "core/clock.h"
+#include "pg/pool.h"
+
+struct ds_ctx {
+    const struct ds_config *cfg;  /* effective configuration; borrowed from main */
+    struct ds_clock clock;        /* service clock (offset is atomic) */
+    struct pg_pool pool;          /* database connections (internally locked) */
+    unsigned char cursor_key[32]; /* HMAC key signing cursors/page tokens, shared via the DB */
+    double write_cooldown;        /* seconds; 0 = off */
+    _Atomic int inflight;         /* requests between first callback and completion */
+    _Atomic uint64_t requests_total;
+    _Atomic bool draining;        /* set on SIGTERM: /readyz answers 503 */
+};
+
+#endif

@@ -1,0 +1,31 @@
+/* core/clock.h — the service clock: the single source of "now" for every timestamp and
+ * time-based rule. Real mode follows the system clock; virtual mode adds an offset that
+ * only moves when told to (the offset is shared through PostgreSQL by the caller). */
+#ifndef DS_CORE_CLOCK_H
+#define DS_CORE_CLOCK_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ds_clock {
+    bool is_virtual;          /* set once at start */
+    _Atomic int64_t offset_us; /* virtual mode: added to the real time */
+};
+
+void clock_init(struct ds_clock *clock, bool is_virtual);
+/* Microseconds since the Unix epoch on the service clock. Thread-safe. */
+int64_t clock_now_us(const struct ds_clock *clock);
+
+/* Formats t (µs since epoch, UTC) as RFC 3339 with 7 fractional digits, e.g.
+ * 2022-02-02T23:30:06.5388790Z; with utc_offset_style the zone is "+00:00". */
+void clock_format_rfc3339(int64_t t_us, bool utc_offset_style, char *buf, size_t cap);
+/* Parses an RFC 3339 date-time (Z or ±hh:mm offset, optional fraction). */
+bool clock_parse_rfc3339(const char *s, int64_t *out_us);
+
+#define US_PER_SEC INT64_C(1000000)
+#define US_PER_HOUR (INT64_C(3600) * US_PER_SEC)
+#define US_PER_DAY (INT64_C(86400) * US_PER_SEC)
+
+#endif

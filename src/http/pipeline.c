@@ -1,0 +1,100 @@
+/* http/pipeline.c — the order a request flows through, in one table:
+ *   route → validate → database → handler
+ * Each stage either lets the request continue or replies and stops it. Rules that must be
+ * atomic with the write itself (preconditions, and the per-key checks that join later) are
+ * not stages: they run inside the write transaction (service/entries.c). */
+#include "http/pipeline.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/reply.h"
+#include "http/router.h"
+#include "log.h"
+
+/* Returns true to continue, false once it has replied. */
+typedef bool (*stage_fn)(struct ds_request *req);
+
+static bool stage_route(struct ds_request *req)
+{
+    bool bad_escape;
+    if (router_match(req, &bad_escape)) return true;
+    if (bad_escape) {
+        reply_fail(req, 400, NULL, "The path has a malformed percent-escape or a NUL byte.");
+    } else if (req->allowed[0]) {
+        reply_header(req, "Allow", req->allowed);
+        reply_fail(req, 405, NULL, "Method %s is not allowed here; allowed: %s.", req->method,
+                   req->allowed);
+    } else {
+        reply_fail(req, 404, NULL, "No such route: %s %s.", req->method, req->path);
+    }
+    return false;
+}
+
+/* Checks common to every route: the universe id and the query string. */
+static bool stage_validate(struct ds_request *req)
+{
+    const char *universe = req_param(req, "universe_id");
+    if (universe) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(universe, &end, 10);
+        if (errno || end == universe || *end || v <= 0) {
+            reply_fail(req, 400, "InvalidUniverseId",
+                       "The universe id must be a positive 64-bit integer.");
+            return false;
+        }
+        req->universe_id = (int64_t)v;
+    }
+    (void)req_query(req, ""); /* parse the query string now so its errors surface here */
+    if (req->query_invalid) {
+        reply_fail(req, 400, NULL,
+                   "The query string has a malformed escape, a NUL byte or over %d arguments.",
+                   REQ_MAX_QUERY);
+        return false;
+    }
+    return true;
+}
+
+static bool stage_database(struct ds_request *req)
+{
+    if (!(req->route->flags & ROUTE_DB)) return true;
+    struct ds_error err;
+    req->db = pg_pool_acquire(&req->ctx->pool, 5000, &err);
+    if (req->db) return true;
+    reply_error(req, &err);
+    return false;
+}
+
+static bool stage_handler(struct ds_request *req)
+{
+    req->route->handler(req);
+    return false;
+}
+
+static const struct {
+    const char *name;
+    stage_fn run;
+} stages[] = {
+    {"route", stage_route},
+    {"validate", stage_validate},
+    {"database", stage_database},
+    {"handler", stage_handler},
+};
+
+void pipeline_run(struct ds_request *req)
+{
+    for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
+        if (!stages[i].run(req)) break;
+    }
+    if (req->db) {
+        pg_pool_release(&req->ctx->pool, req->db);
+        req->db = NULL;
+    }
+    if (!req->replied) {
+        log_error("no reply from %s %s (handler bug)", req->method, req->path);
+        reply_fail(req, 500, NULL, "The server produced no response.");
+    }
+}

@@ -1,0 +1,10 @@
+/* http/pipeline.h — runs a fully received request through the ordered stages. */
+#ifndef DS_HTTP_PIPELINE_H
+#define DS_HTTP_PIPELINE_H
+
+#include "http/request.h"
+
+/* Runs every stage in order until one replies; always leaves exactly one reply queued. */
+void pipeline_run(struct ds_request *req);
+
+#endif

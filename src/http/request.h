@@ -1,0 +1,74 @@
+/* http/request.h — per-request state: one struct, allocated on the first libmicrohttpd
+ * callback and freed in the completion callback (never in a handler). */
+#ifndef DS_HTTP_REQUEST_H
+#define DS_HTTP_REQUEST_H
+
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "context.h"
+#include "core/error.h"
+#include "pg/pool.h"
+
+#define REQ_MAX_PARAMS 8
+#define REQ_MAX_QUERY 64
+#define REQ_MAX_RESP_HEADERS 16
+
+struct route;
+
+struct req_param {
+    const char *name; /* points into the route pattern (not NUL-terminated) */
+    size_t name_len;
+    char *value;      /* percent-decoded; owned */
+    size_t value_len; /* may differ from strlen(value) only if it held %00 (rejected) */
+};
+
+struct req_kv {
+    char *name;  /* owned */
+    char *value; /* owned; "" for a bare ?flag */
+};
+
+struct ds_request {
+    struct ds_ctx *ctx;            /* borrowed */
+    struct MHD_Connection *conn;   /* borrowed from libmicrohttpd */
+    const char *method;            /* borrowed from libmicrohttpd, valid until completion */
+    char *path;                    /* raw (undecoded) path; owned */
+    const struct route *route;     /* matched route, or NULL */
+    char allowed[64];              /* for 405: methods the path does accept */
+
+    struct req_param params[REQ_MAX_PARAMS]; /* path captures, in pattern order */
+    int n_params;
+    int64_t universe_id;           /* {universe} capture, validated by the pipeline */
+
+    struct req_kv query[REQ_MAX_QUERY]; /* decoded query arguments */
+    int n_query;
+    bool query_loaded;
+    bool query_invalid;            /* bad escape, NUL byte or too many arguments */
+
+    char *body;                    /* request body, NUL-terminated; owned */
+    size_t body_len, body_cap;
+    bool body_too_large;
+
+    struct pg_conn *db;            /* lent by the pool for this request, or NULL */
+
+    struct req_kv resp_headers[REQ_MAX_RESP_HEADERS]; /* extra response headers; owned */
+    int n_resp_headers;
+    bool replied;                  /* a response has been queued */
+    int status;                    /* status of that response */
+    int64_t started_us;            /* monotonic start, for logs */
+};
+
+/* Case-insensitive lookup of a decoded query argument; NULL if absent. */
+const char *req_query(struct ds_request *req, const char *name);
+/* A path capture by name ("universe", "datastore", ...); NULL if the route has none. */
+const char *req_param(const struct ds_request *req, const char *name);
+/* A request header (case-insensitive); NULL if absent. Borrowed from libmicrohttpd. */
+const char *req_header(const struct ds_request *req, const char *name);
+
+/* Percent-decodes src[0..len) into a new string. plus_is_space for query strings.
+ * Returns NULL on a malformed escape or a decoded NUL byte (and on OOM). */
+char *http_percent_decode(const char *src, size_t len, bool plus_is_space);
+
+#endif

@@ -1,0 +1,114 @@
+/* http/router.c — the route table and the matcher. Adding an endpoint is adding one row
+ * here (and to api/openapi.yaml: tests/integration/test_spec.c keeps the two in step).
+ * Rows with a ":verb" come before the plain capture on the same path. */
+#include "http/router.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/ops.h"
+
+#define V1 "/datastores/v1/universes/{universe_id}/standard-datastores"
+
+const struct route routes[] = {
+    {"GET", "/healthz", FAMILY_OPS, OP_NONE, NULL, 0, ops_healthz},
+    {"GET", "/readyz", FAMILY_OPS, OP_NONE, NULL, ROUTE_DB, ops_readyz},
+};
+const size_t route_count = sizeof routes / sizeof routes[0];
+
+const char *op_name(enum ds_op op)
+{
+    static const char *const names[] = {
+        [OP_NONE] = "none",         [OP_GET] = "get",
+        [OP_SET] = "set",           [OP_UPDATE] = "update",
+        [OP_INCREMENT] = "increment", [OP_REMOVE] = "remove",
+        [OP_LIST] = "list",         [OP_LIST_VERSIONS] = "listVersions",
+        [OP_GET_VERSION] = "getVersion", [OP_SORTED] = "sorted",
+        [OP_LOCK] = "lock",         [OP_LIST_STORES] = "listStores",
+        [OP_DELETE_STORE] = "deleteStore",
+    };
+    return (size_t)op < sizeof names / sizeof names[0] ? names[op] : "none";
+}
+
+/* Next '/'-delimited segment of s starting at *pos; returns its length, or -1 at end. */
+static long next_segment(const char *s, size_t *pos)
+{
+    if (s[*pos] != '/') return -1;
+    size_t start = ++*pos;
+    while (s[*pos] && s[*pos] != '/') ++*pos;
+    return (long)(*pos - start);
+}
+
+struct capture {
+    const char *name;
+    size_t name_len;
+    const char *raw; /* segment text before any ":verb" */
+    size_t raw_len;
+};
+
+/* Matches one pattern against path; fills caps (up to REQ_MAX_PARAMS). */
+static bool match_pattern(const char *pattern, const char *path, struct capture *caps, int *ncap)
+{
+    size_t pp = 0, sp = 0;
+    *ncap = 0;
+    for (;;) {
+        long plen = next_segment(pattern, &pp);
+        long slen = next_segment(path, &sp);
+        if (plen < 0 || slen < 0) return plen < 0 && slen < 0;
+        const char *pseg = pattern + pp - plen, *sseg = path + sp - slen;
+        if (pseg[0] != '{') {
+            if (plen != slen || memcmp(pseg, sseg, (size_t)plen) != 0) return false;
+            continue;
+        }
+        const char *close = memchr(pseg, '}', (size_t)plen);
+        if (!close) return false;
+        size_t suffix_len = (size_t)(pseg + plen - (close + 1)); /* ":verb" or 0 */
+        if ((size_t)slen <= suffix_len) return false;             /* capture must be non-empty */
+        if (suffix_len && memcmp(sseg + slen - suffix_len, close + 1, suffix_len) != 0)
+            return false;
+        if (*ncap >= REQ_MAX_PARAMS) return false;
+        caps[*ncap].name = pseg + 1;
+        caps[*ncap].name_len = (size_t)(close - pseg - 1);
+        caps[*ncap].raw = sseg;
+        caps[*ncap].raw_len = (size_t)slen - suffix_len;
+        ++*ncap;
+    }
+}
+
+static void add_allowed(char *allowed, size_t cap, const char *method)
+{
+    if (strstr(allowed, method)) return;
+    size_t len = strlen(allowed);
+    snprintf(allowed + len, cap - len, "%s%s", len ? ", " : "", method);
+}
+
+bool router_match(struct ds_request *req, bool *bad_escape)
+{
+    struct capture caps[REQ_MAX_PARAMS];
+    int ncap;
+    *bad_escape = false;
+    req->allowed[0] = '\0';
+    for (size_t i = 0; i < route_count; i++) {
+        if (!match_pattern(routes[i].pattern, req->path, caps, &ncap)) continue;
+        if (strcmp(routes[i].method, req->method) != 0) {
+            add_allowed(req->allowed, sizeof req->allowed, routes[i].method);
+            continue;
+        }
+        req->route = &routes[i];
+        for (int c = 0; c < ncap; c++) {
+            char *v = http_percent_decode(caps[c].raw, caps[c].raw_len, false);
+            if (!v) {
+                *bad_escape = true;
+                return false;
+            }
+            req->params[c].name = caps[c].name;
+            req->params[c].name_len = caps[c].name_len;
+            req->params[c].value = v;
+            req->params[c].value_len = strlen(v);
+            req->n_params = c + 1;
+        }
+        return true;
+    }
+    return false;
+}

@@ -1,0 +1,218 @@
+/* http/server.c — libmicrohttpd glue. The access callback allocates the request on first
+ * call, accumulates the body (rejecting it with 413 beyond HTTP_BODY_MAX), then hands the
+ * complete request to the pipeline; the completion callback frees everything. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/pipeline.h"
+#include "http/reply.h"
+#include "http/request.h"
+#include "log.h"
+
+static int64_t monotonic_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Keep URLs and arguments raw: the router decodes each path segment after splitting (so
+ * %2F stays inside a key) and request.c decodes query arguments. */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
+static bool append_body(struct ds_request *req, const char *data, size_t len)
+{
+    if (req->body_len + len > HTTP_BODY_MAX) return false;
+    if (req->body_len + len + 1 > req->body_cap) {
+        size_t cap = req->body_cap ? req->body_cap : 4096;
+        while (cap < req->body_len + len + 1) cap *= 2;
+        if (cap > HTTP_BODY_MAX + 1) cap = HTTP_BODY_MAX + 1;
+        char *nb = realloc(req->body, cap);
+        if (!nb) return false;
+        req->body = nb;
+        req->body_cap = cap;
+    }
+    memcpy(req->body + req->body_len, data, len);
+    req->body_len += len;
+    req->body[req->body_len] = '\0';
+    return true;
+}
+
+static void reply_too_large(struct ds_request *req)
+{
+    reply_fail(req, 413, "ContentTooBig", "The request body is larger than %u bytes.",
+               HTTP_BODY_MAX);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **req_cls)
+{
+    struct ds_ctx *ctx = cls;
+    (void)version;
+    struct ds_request *req = *req_cls;
+    if (!req) {
+        req = calloc(1, sizeof *req);
+        if (!req) return MHD_NO;
+        req->ctx = ctx;
+        req->conn = conn;
+        req->method = method;
+        req->started_us = monotonic_us();
+        req->path = strdup(url);
+        *req_cls = req;
+        atomic_fetch_add(&ctx->inflight, 1);
+        atomic_fetch_add(&ctx->requests_total, 1);
+        if (!req->path) return MHD_NO;
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl) {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(cl, &end, 10);
+            if (errno || *end || n > HTTP_BODY_MAX) {
+                req->body_too_large = true;
+                reply_too_large(req);
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!req->replied && !req->body_too_large &&
+            !append_body(req, upload_data, *upload_data_size))
+            req->body_too_large = true;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (req->replied) return MHD_YES;
+    if (req->body_too_large) {
+        reply_too_large(req);
+        return MHD_YES;
+    }
+    if (!req->body && !append_body(req, "", 0)) return MHD_NO;
+    pipeline_run(req);
+    return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct ds_ctx *ctx = cls;
+    (void)conn;
+    struct ds_request *req = *req_cls;
+    if (!req) return;
+    *req_cls = NULL;
+    if (req->db) pg_pool_release(&ctx->pool, req->db);
+    log_debug("%s %s %d %.3fms%s", req->method, req->path ? req->path : "?", req->status,
+              (double)(monotonic_us() - req->started_us) / 1000.0,
+              toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
+    for (int i = 0; i < req->n_params; i++) free(req->params[i].value);
+    for (int i = 0; i < req->n_query; i++) {
+        free(req->query[i].name);
+        free(req->query[i].value);
+    }
+    for (int i = 0; i < req->n_resp_headers; i++) {
+        free(req->resp_headers[i].name);
+        free(req->resp_headers[i].value);
+    }
+    free(req->body);
+    free(req->path);
+    free(req);
+    atomic_fetch_sub(&ctx->inflight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char buf[512];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    buf[strcspn(buf, "\n")] = '\0';
+    log_debug("libmicrohttpd: %s", buf);
+}
+
+/* Parses "ADDR:PORT" or "[IPv6]:PORT" into a socket address. */
+static ds_status parse_listen(const char *listen, struct sockaddr_storage *ss, char *err,
+                              size_t cap)
+{
+    char host[256];
+    const char *colon = strrchr(listen, ':');
+    if (!colon || colon == listen || strlen(colon + 1) == 0) goto bad;
+    size_t hlen = (size_t)(colon - listen);
+    if (listen[0] == '[') {
+        if (hlen < 3 || listen[hlen - 1] != ']') goto bad;
+        memcpy(host, listen + 1, hlen - 2);
+        host[hlen - 2] = '\0';
+    } else {
+        if (hlen >= sizeof host) goto bad;
+        memcpy(host, listen, hlen);
+        host[hlen] = '\0';
+    }
+    struct addrinfo hints = {.ai_flags = AI_PASSIVE | AI_NUMERICSERV, .ai_socktype = SOCK_STREAM};
+    struct addrinfo *res = NULL;
+    int rc = getaddrinfo(host, colon + 1, &hints, &res);
+    if (rc != 0 || !res) {
+        snprintf(err, cap, "--listen %s: %s", listen, gai_strerror(rc));
+        return DS_ERR;
+    }
+    memset(ss, 0, sizeof *ss);
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    freeaddrinfo(res);
+    return DS_OK;
+bad:
+    snprintf(err, cap, "--listen wants ADDR:PORT (e.g. 127.0.0.1:8080), not '%s'", listen);
+    return DS_ERR;
+}
+
+ds_status http_server_start(struct http_server *srv, struct ds_ctx *ctx, const char *listen,
+                            unsigned threads, char *err, size_t cap)
+{
+    memset(srv, 0, sizeof *srv);
+    srv->ctx = ctx;
+    struct sockaddr_storage ss;
+    if (parse_listen(listen, &ss, err, cap) != DS_OK) return DS_ERR;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
+    srv->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, ctx, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, ctx,
+        MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+        (unsigned)1, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+    if (!srv->daemon) {
+        snprintf(err, cap, "cannot listen on %s (address in use or not available)", listen);
+        return DS_ERR;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : 0;
+    return DS_OK;
+}
+
+void http_server_quiesce(struct http_server *srv)
+{
+    if (!srv->daemon) return;
+    MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
+    if (fd != MHD_INVALID_SOCKET) close(fd);
+}
+
+void http_server_stop(struct http_server *srv)
+{
+    if (srv->daemon) MHD_stop_daemon(srv->daemon);
+    srv->daemon = NULL;
+}

@@ -1,0 +1,26 @@
+/* http/server.h — the libmicrohttpd daemon: thread pool + epoll, request state lifecycle,
+ * body accumulation with a size cap, graceful quiesce. */
+#ifndef DS_HTTP_SERVER_H
+#define DS_HTTP_SERVER_H
+
+#include <stdint.h>
+
+#include "context.h"
+#include "core/error.h"
+
+/* Largest request body accepted: a 4 MiB value plus room for a JSON envelope. */
+#define HTTP_BODY_MAX (4194304u + 65536u)
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    struct ds_ctx *ctx; /* borrowed */
+    uint16_t port;      /* the port actually bound */
+};
+
+ds_status http_server_start(struct http_server *srv, struct ds_ctx *ctx, const char *listen,
+                            unsigned threads, char *err, size_t cap) DS_MUSTCHECK;
+/* Stops accepting connections; in-flight requests continue. */
+void http_server_quiesce(struct http_server *srv);
+void http_server_stop(struct http_server *srv);
+
+#endif

@@ -1,0 +1,184 @@
+/* main.c — the process: configuration → database (embedded or external) → schema →
+ * server context → HTTP server → wait for SIGTERM/SIGINT → drain → stop → exit. */
+#include <openssl/rand.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "context.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "log.h"
+#include "pg/embedded.h"
+#include "pg/schema.h"
+#include "service/maintenance.h"
+#include "store/service_state.h"
+#include "store/statements.h"
+
+static void print_routes(void)
+{
+    for (size_t i = 0; i < route_count; i++) printf("%s %s\n", routes[i].method, routes[i].pattern);
+}
+
+static bool hex_decode(const char *hex, unsigned char *out, size_t n)
+{
+    if (strlen(hex) != n * 2) return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned v;
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1) return false;
+        out[i] = (unsigned char)v;
+    }
+    return true;
+}
+
+/* Loads (or creates) the cursor-signing key every instance shares. */
+static ds_status load_cursor_key(struct ds_ctx *ctx, char *err, size_t cap)
+{
+    unsigned char fresh[32];
+    char candidate[65], stored[128];
+    if (RAND_bytes(fresh, sizeof fresh) != 1) {
+        snprintf(err, cap, "no randomness for the cursor key");
+        return DS_ERR;
+    }
+    for (size_t i = 0; i < sizeof fresh; i++) sprintf(candidate + 2 * i, "%02x", fresh[i]);
+    struct ds_error e;
+    struct pg_conn *db = pg_pool_acquire(&ctx->pool, 5000, &e);
+    if (!db) {
+        snprintf(err, cap, "%s", e.message);
+        return DS_ERR;
+    }
+    ds_status st = store_shared_secret(db, "cursor_key", candidate, stored, sizeof stored, &e);
+    pg_pool_release(&ctx->pool, db);
+    if (st != DS_OK || !hex_decode(stored, ctx->cursor_key, sizeof ctx->cursor_key)) {
+        snprintf(err, cap, "cannot load the cursor key: %s", st == DS_OK ? "bad value" : e.message);
+        return DS_ERR;
+    }
+    return DS_OK;
+}
+
+static ds_status migrate(const char *conninfo, char *err, size_t cap)
+{
+    PGconn *c = pg_connect(conninfo);
+    if (!c || PQstatus(c) != CONNECTION_OK) {
+        snprintf(err, cap, "cannot connect to PostgreSQL: %s",
+                 c ? PQerrorMessage(c) : "out of memory");
+        PQfinish(c);
+        return DS_ERR;
+    }
+    int applied = 0;
+    ds_status st = schema_migrate(c, &applied, err, cap);
+    PQfinish(c);
+    if (st == DS_OK)
+        log_info("schema at version %d (%d migration%s applied now)", schema_latest_version(),
+                 applied, applied == 1 ? "" : "s");
+    return st;
+}
+
+/* Waits for in-flight requests to finish, up to timeout_s. */
+static void drain(struct ds_ctx *ctx, long timeout_s)
+{
+    struct timespec step = {0, 20 * 1000 * 1000};
+    for (long waited_ms = 0; atomic_load(&ctx->inflight) > 0 && waited_ms < timeout_s * 1000;
+         waited_ms += 20)
+        nanosleep(&step, NULL);
+    int left = atomic_load(&ctx->inflight);
+    if (left > 0) log_warn("drain timeout: %d request(s) still in flight are cut off", left);
+}
+
+int main(int argc, char **argv)
+{
+    struct ds_config cfg;
+    enum config_action action;
+    char err[2048];
+    if (config_load(&cfg, argc, argv, &action, err, sizeof err) != DS_OK) {
+        fprintf(stderr, "datastored: %s\n", err);
+        config_free(&cfg);
+        return 2;
+    }
+    if (action != CONFIG_RUN) {
+        if (action == CONFIG_HELP) config_print_help(argv[0]);
+        if (action == CONFIG_VERSION) printf("datastored %s\n", DATASTORED_VERSION);
+        if (action == CONFIG_ROUTES) print_routes();
+        config_free(&cfg);
+        return 0;
+    }
+    log_configure((enum log_level)cfg.log_level, cfg.log_format == LOG_FORMAT_JSON);
+
+    /* Signals are taken synchronously by the main thread (sigwait); every thread created
+     * from here on inherits the blocked mask. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int exit_code = 1;
+    struct pg_embedded embedded;
+    memset(&embedded, 0, sizeof embedded);
+    struct ds_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    struct http_server http;
+    memset(&http, 0, sizeof http);
+    struct maintenance maint;
+    memset(&maint, 0, sizeof maint);
+    bool pool_up = false;
+
+    const char *conninfo = cfg.database_url;
+    if (!conninfo) {
+        if (pg_embedded_start(&embedded, cfg.data_dir, err, sizeof err) != DS_OK) goto fail;
+        conninfo = embedded.conninfo;
+        log_info("embedded PostgreSQL running in %s%s", embedded.pgdata,
+                 embedded.initialized_now ? " (new cluster)" : "");
+    }
+    if (migrate(conninfo, err, sizeof err) != DS_OK) goto fail;
+
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads = cfg.threads ? (unsigned)cfg.threads : (unsigned)(ncpu > 0 ? ncpu * 4 : 4);
+    size_t conns = cfg.db_connections ? (size_t)cfg.db_connections : threads + 1;
+    ctx.cfg = &cfg;
+    ctx.write_cooldown = config_write_cooldown(&cfg);
+    clock_init(&ctx.clock, cfg.clock == CLOCK_MODE_VIRTUAL);
+    if (pg_pool_init(&ctx.pool, conninfo, conns, store_statement_sets, store_statement_set_count,
+                     err, sizeof err) != DS_OK)
+        goto fail;
+    pool_up = true;
+    if (load_cursor_key(&ctx, err, sizeof err) != DS_OK) goto fail;
+    if (http_server_start(&http, &ctx, cfg.listen, threads, err, sizeof err) != DS_OK) goto fail;
+    if (maintenance_start(&maint, &ctx, err, sizeof err) != DS_OK) goto fail;
+
+    const char *colon = strrchr(cfg.listen, ':');
+    log_info("datastored %s listening on %.*s:%u (database: %s, data dir: %s, %u threads, "
+             "%zu db connections)",
+             DATASTORED_VERSION, (int)(colon - cfg.listen), cfg.listen, (unsigned)http.port,
+             cfg.database_url ? "external" : "embedded",
+             cfg.database_url ? "-" : embedded.data_dir, threads, conns);
+
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    log_info("received %s: draining in-flight requests (up to %ld s)",
+             sig == SIGTERM ? "SIGTERM" : "SIGINT", cfg.drain_timeout);
+    atomic_store(&ctx.draining, true);
+    http_server_quiesce(&http);
+    drain(&ctx, cfg.drain_timeout);
+    exit_code = 0;
+    goto shutdown;
+
+fail:
+    log_error("%s", err);
+shutdown:
+    maintenance_stop(&maint);
+    http_server_stop(&http);
+    if (pool_up) pg_pool_destroy(&ctx.pool);
+    if (embedded.postmaster) {
+        pg_embedded_stop(&embedded);
+        log_info("embedded PostgreSQL stopped");
+    }
+    config_free(&cfg);
+    if (exit_code == 0) log_info("bye");
+    return exit_code;
+}

@@ -1,0 +1,119 @@
+/* pg/query.c — statement execution and result access; libpq error → ds_error mapping. */
+#include "pg/query.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+void pgp_init(struct pg_params *p)
+{
+    p->n = 0;
+}
+
+static int slot(struct pg_params *p)
+{
+    /* Statement arity is fixed in code; exceeding it is a programming error. */
+    if (p->n >= PG_MAX_PARAMS) abort();
+    return p->n++;
+}
+
+void pgp_text(struct pg_params *p, const char *s)
+{
+    int i = slot(p);
+    p->values[i] = s;
+    p->lengths[i] = 0;
+    p->formats[i] = 0;
+}
+
+void pgp_bytes(struct pg_params *p, const char *data, size_t len)
+{
+    int i = slot(p);
+    p->values[i] = data;
+    p->lengths[i] = (int)len;
+    p->formats[i] = 1;
+}
+
+void pgp_i64(struct pg_params *p, int64_t v)
+{
+    int i = slot(p);
+    snprintf(p->numbuf[i], sizeof p->numbuf[i], "%" PRId64, v);
+    p->values[i] = p->numbuf[i];
+    p->lengths[i] = 0;
+    p->formats[i] = 0;
+}
+
+void pgp_bool(struct pg_params *p, bool v)
+{
+    pgp_text(p, v ? "t" : "f");
+}
+
+static void map_error(struct pg_conn *c, PGresult *r, const char *what, struct ds_error *err)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    bool lost = PQstatus(c->conn) != CONNECTION_OK || (state && strncmp(state, "08", 2) == 0) ||
+                (state && strncmp(state, "57P", 3) == 0);
+    bool retryable = state && (!strcmp(state, "40001") || !strcmp(state, "40P01"));
+    log_error("database error in %s: %s%s", what, state ? state : "-",
+              r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
+    if (lost) {
+        c->ready = false;
+        ds_fail(err, 503, NULL, "The database is unavailable; retry later.");
+    } else if (retryable) {
+        ds_fail(err, 503, NULL, "A conflicting transaction interfered; retry the request.");
+    } else {
+        ds_fail(err, 500, NULL, "Internal database error.");
+    }
+}
+
+PGresult *pg_run(struct pg_conn *c, const char *statement, const struct pg_params *p,
+                 struct ds_error *err)
+{
+    PGresult *r = PQexecPrepared(c->conn, statement, p ? p->n : 0, p ? p->values : NULL,
+                                 p ? p->lengths : NULL, p ? p->formats : NULL, 0);
+    ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) return r;
+    map_error(c, r, statement, err);
+    PQclear(r);
+    return NULL;
+}
+
+ds_status pg_command(struct pg_conn *c, const char *sql, struct ds_error *err)
+{
+    PGresult *r = PQexec(c->conn, sql);
+    ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        PQclear(r);
+        return DS_OK;
+    }
+    map_error(c, r, sql, err);
+    PQclear(r);
+    return DS_ERR;
+}
+
+const char *pg_str(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
+int64_t pg_i64(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+bool pg_bool(const PGresult *res, int row, int col)
+{
+    return !PQgetisnull(res, row, col) && PQgetvalue(res, row, col)[0] == 't';
+}
+
+bool pg_null(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) != 0;
+}
+
+size_t pg_len(const PGresult *res, int row, int col)
+{
+    return (size_t)PQgetlength(res, row, col);
+}

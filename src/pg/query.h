@@ -1,0 +1,45 @@
+/* pg/query.h — running prepared statements with typed, always-parameterized arguments, and
+ * reading text-format results. The one place that maps libpq failures to ds_error. */
+#ifndef DS_PG_QUERY_H
+#define DS_PG_QUERY_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "pg/pool.h"
+
+#define PG_MAX_PARAMS 24
+
+/* Parameters of one statement. Values are borrowed: they must outlive the query call. */
+struct pg_params {
+    int n;
+    const char *values[PG_MAX_PARAMS];
+    int lengths[PG_MAX_PARAMS];
+    int formats[PG_MAX_PARAMS]; /* 0 text (NUL-terminated), 1 binary (raw bytes) */
+    char numbuf[PG_MAX_PARAMS][24];
+};
+
+void pgp_init(struct pg_params *p);
+void pgp_text(struct pg_params *p, const char *s); /* NULL → SQL NULL */
+void pgp_bytes(struct pg_params *p, const char *data, size_t len); /* text value, not NUL-terminated */
+void pgp_i64(struct pg_params *p, int64_t v);
+void pgp_bool(struct pg_params *p, bool v);
+
+/* Executes a prepared statement. Returns the result (caller PQclear()s) or NULL with err
+ * set: 503 UNAVAILABLE for connection loss and retryable conflicts, 500 otherwise. */
+PGresult *pg_run(struct pg_conn *c, const char *statement, const struct pg_params *p,
+                 struct ds_error *err);
+/* Runs a parameterless command such as BEGIN or COMMIT. */
+ds_status pg_command(struct pg_conn *c, const char *sql, struct ds_error *err) DS_MUSTCHECK;
+
+/* Result accessors (text format). pg_str borrows from res. */
+const char *pg_str(const PGresult *res, int row, int col);
+int64_t pg_i64(const PGresult *res, int row, int col);
+bool pg_bool(const PGresult *res, int row, int col);
+bool pg_null(const PGresult *res, int row, int col);
+size_t pg_len(const PGresult *res, int row, int col);
+
+#endif

@@ -1,0 +1,12 @@
+/* store/statements.c — the list of statement tables prepared on each pooled connection. */
+#include "store/statements.h"
+
+#include "store/purge.h"
+#include "store/service_state.h"
+
+const struct pg_statement *const store_statement_sets[] = {
+    service_state_statements,
+    purge_statements,
+};
+const size_t store_statement_set_count =
+    sizeof store_statement_sets / sizeof store_statement_sets[0];

@@ -1,0 +1,18 @@
+/* main.c — runs every integration suite. Needs DATABASE_URL (scripts/test.sh sets it). */
+#include <curl/curl.h>
+#include <stdlib.h>
+
+#include "harness.h"
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_ALL);
+    SRunner *sr = srunner_create(foundation_suite());
+    srunner_add_suite(sr, spec_suite());
+    srunner_add_suite(sr, embedded_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    curl_global_cleanup();
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

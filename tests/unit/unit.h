@@ -1,0 +1,10 @@
+/* unit.h — the unit suites. */
+#ifndef DS_TEST_UNIT_H
+#define DS_TEST_UNIT_H
+
+#include <check.h>
+
+Suite *config_suite(void);
+Suite *clock_suite(void);
+
+#endif
