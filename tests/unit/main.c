@@ -8,6 +8,8 @@ int main(void)
 {
     SRunner *sr = srunner_create(config_suite());
     srunner_add_suite(sr, clock_suite());
+    srunner_add_suite(sr, core_suite());
+    srunner_add_suite(sr, jsonpatch_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -6,5 +6,7 @@
 
 Suite *config_suite(void);
 Suite *clock_suite(void);
+Suite *core_suite(void);
+Suite *jsonpatch_suite(void);
 
 #endif
