@@ -8,12 +8,64 @@
 #include <string.h>
 
 #include "api/ops.h"
+#include "api/v1_entries.h"
+#include "api/v2_datastores.h"
+#include "api/v2_entries.h"
 
 #define V1 "/datastores/v1/universes/{universe_id}/standard-datastores"
+#define V2 "/cloud/v2/universes/{universe_id}/data-stores"
+#define V2_ENTRIES(scope) V2 "/{data_store_id}" scope "/entries"
+
+#define P_READ "universe-datastores.objects:read"
+#define P_CREATE "universe-datastores.objects:create"
+#define P_UPDATE "universe-datastores.objects:update"
+#define P_DELETE "universe-datastores.objects:delete"
+#define P_LIST "universe-datastores.objects:list"
+#define P_STORES "universe-datastores.control:list"
+#define P_STORE_DELETE "universe-datastores.control:delete"
+#define P_VERSIONS "universe-datastores.versions:list"
+#define P_VERSION "universe-datastores.versions:read"
+
+/* The v2 entry routes, once per addressing form (default scope / explicit scope). */
+#define V2_ENTRY_ROUTES(scope)                                                                 \
+    {"GET", V2_ENTRIES(scope), FAMILY_V2, OP_LIST, P_LIST, ROUTE_DB, v2_list_entries},         \
+    {"POST", V2_ENTRIES(scope), FAMILY_V2, OP_SET, P_CREATE, ROUTE_DB, v2_create_entry},       \
+    {"GET", V2_ENTRIES(scope) "/{entry_id}:listRevisions", FAMILY_V2, OP_LIST_VERSIONS,        \
+     P_VERSIONS, ROUTE_DB, v2_list_revisions},                                                 \
+    {"POST", V2_ENTRIES(scope) "/{entry_id}:increment", FAMILY_V2, OP_INCREMENT, P_UPDATE,     \
+     ROUTE_DB, v2_increment_entry},                                                            \
+    {"POST", V2_ENTRIES(scope) "/{entry_id}:update", FAMILY_V2, OP_UPDATE, P_UPDATE, ROUTE_DB, \
+     v2_update_entry},                                                                         \
+    {"GET", V2_ENTRIES(scope) "/{entry_id}", FAMILY_V2, OP_GET, P_READ, ROUTE_DB, v2_get_entry}, \
+    {"PATCH", V2_ENTRIES(scope) "/{entry_id}", FAMILY_V2, OP_SET, P_UPDATE, ROUTE_DB,          \
+     v2_patch_entry},                                                                          \
+    {"DELETE", V2_ENTRIES(scope) "/{entry_id}", FAMILY_V2, OP_REMOVE, P_DELETE, ROUTE_DB,      \
+     v2_delete_entry}
 
 const struct route routes[] = {
     {"GET", "/healthz", FAMILY_OPS, OP_NONE, NULL, 0, ops_healthz},
     {"GET", "/readyz", FAMILY_OPS, OP_NONE, NULL, ROUTE_DB, ops_readyz},
+
+    {"GET", V1, FAMILY_V1, OP_LIST_STORES, P_STORES, ROUTE_DB, v1_list_datastores},
+    {"GET", V1 "/datastore/entries", FAMILY_V1, OP_LIST, P_LIST, ROUTE_DB, v1_list_entries},
+    {"GET", V1 "/datastore/entries/entry", FAMILY_V1, OP_GET, P_READ, ROUTE_DB, v1_get_entry},
+    {"POST", V1 "/datastore/entries/entry", FAMILY_V1, OP_SET, P_CREATE, ROUTE_DB, v1_set_entry},
+    {"DELETE", V1 "/datastore/entries/entry", FAMILY_V1, OP_REMOVE, P_DELETE, ROUTE_DB,
+     v1_delete_entry},
+    {"POST", V1 "/datastore/entries/entry/increment", FAMILY_V1, OP_INCREMENT, P_UPDATE, ROUTE_DB,
+     v1_increment_entry},
+    {"GET", V1 "/datastore/entries/entry/versions", FAMILY_V1, OP_LIST_VERSIONS, P_VERSIONS,
+     ROUTE_DB, v1_list_versions},
+    {"GET", V1 "/datastore/entries/entry/versions/version", FAMILY_V1, OP_GET_VERSION, P_VERSION,
+     ROUTE_DB, v1_get_version},
+
+    {"GET", V2, FAMILY_V2, OP_LIST_STORES, P_STORES, ROUTE_DB, v2_list_datastores},
+    {"POST", V2 "/{data_store_id}:undelete", FAMILY_V2, OP_DELETE_STORE, P_STORE_DELETE, ROUTE_DB,
+     v2_undelete_datastore},
+    {"DELETE", V2 "/{data_store_id}", FAMILY_V2, OP_DELETE_STORE, P_STORE_DELETE, ROUTE_DB,
+     v2_delete_datastore},
+    V2_ENTRY_ROUTES(""),
+    V2_ENTRY_ROUTES("/scopes/{scope_id}"),
 };
 const size_t route_count = sizeof routes / sizeof routes[0];
 

@@ -93,6 +93,13 @@ ds_status pg_command(struct pg_conn *c, const char *sql, struct ds_error *err)
     return DS_ERR;
 }
 
+void pg_rollback(struct pg_conn *c)
+{
+    PGresult *r = PQexec(c->conn, "ROLLBACK");
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) c->ready = false;
+    PQclear(r);
+}
+
 const char *pg_str(const PGresult *res, int row, int col)
 {
     return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);

@@ -35,6 +35,9 @@ PGresult *pg_run(struct pg_conn *c, const char *statement, const struct pg_param
 /* Runs a parameterless command such as BEGIN or COMMIT. */
 ds_status pg_command(struct pg_conn *c, const char *sql, struct ds_error *err) DS_MUSTCHECK;
 
+/* Rolls back the open transaction; a failure marks the connection for reset. */
+void pg_rollback(struct pg_conn *c);
+
 /* Result accessors (text format). pg_str borrows from res. */
 const char *pg_str(const PGresult *res, int row, int col);
 int64_t pg_i64(const PGresult *res, int row, int col);

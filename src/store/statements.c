@@ -1,11 +1,15 @@
 /* store/statements.c — the list of statement tables prepared on each pooled connection. */
 #include "store/statements.h"
 
+#include "store/datastores.h"
+#include "store/entries.h"
 #include "store/purge.h"
 #include "store/service_state.h"
 
 const struct pg_statement *const store_statement_sets[] = {
     service_state_statements,
+    entries_statements,
+    datastores_statements,
     purge_statements,
 };
 const size_t store_statement_set_count =

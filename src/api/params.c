@@ -1,0 +1,159 @@
+/* api/params.c — see params.h. */
+#include "api/params.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/digest.h"
+#include "core/limits.h"
+#include "http/reply.h"
+
+bool page_size_or_reply(struct ds_request *req, const char *name, int def, int max, bool coerce,
+                        bool zero_is_default, int *out)
+{
+    const char *v = req_query(req, name);
+    if (!v || !*v) {
+        *out = def;
+        return true;
+    }
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || *end || n < 0 || (n == 0 && !zero_is_default)) {
+        reply_fail(req, 400, NULL, "%s must be a positive integer.", name);
+        return false;
+    }
+    if (n == 0) n = def;
+    if (n > max) {
+        if (!coerce) {
+            reply_fail(req, 400, NULL, "%s must be at most %d.", name, max);
+            return false;
+        }
+        n = max;
+    }
+    *out = (int)n;
+    return true;
+}
+
+bool bool_query_or_reply(struct ds_request *req, const char *name, bool def, bool *out)
+{
+    const char *v = req_query(req, name);
+    if (!v || !*v) {
+        *out = def;
+        return true;
+    }
+    if (!strcasecmp(v, "true") || !strcmp(v, "1")) {
+        *out = true;
+        return true;
+    }
+    if (!strcasecmp(v, "false") || !strcmp(v, "0")) {
+        *out = false;
+        return true;
+    }
+    reply_fail(req, 400, NULL, "%s must be true or false.", name);
+    return false;
+}
+
+static bool check_or_reply(struct ds_request *req, ds_status (*check)(const char *, struct ds_error *),
+                           const char *value)
+{
+    struct ds_error err;
+    if (check(value, &err) == DS_OK) return true;
+    reply_error(req, &err);
+    return false;
+}
+
+bool v1_ref_or_reply(struct ds_request *req, struct entry_ref *ref, bool need_key)
+{
+    ref->universe = req->universe_id;
+    ref->datastore = req_query(req, "datastoreName");
+    const char *scope = req_query(req, "scope");
+    ref->scope = scope && *scope ? scope : "global";
+    ref->key = need_key ? req_query(req, "entryKey") : NULL;
+    return check_or_reply(req, check_datastore_name, ref->datastore) &&
+           check_or_reply(req, check_scope, ref->scope) &&
+           (!need_key || check_or_reply(req, check_entry_key, ref->key));
+}
+
+bool v2_ref_or_reply(struct ds_request *req, struct entry_ref *ref)
+{
+    ref->universe = req->universe_id;
+    ref->datastore = req_param(req, "data_store_id");
+    const char *scope = req_param(req, "scope_id");
+    ref->scope = scope ? scope : "global";
+    ref->key = req_param(req, "entry_id");
+    return check_or_reply(req, check_datastore_name, ref->datastore) &&
+           (!strcmp(ref->scope, "-") || check_or_reply(req, check_scope, ref->scope)) &&
+           (!ref->key || check_or_reply(req, check_entry_key, ref->key));
+}
+
+bool cursor_or_reply(struct ds_request *req, const char *name, const char *kind, uint32_t params,
+                     struct cursor_pos *pos)
+{
+    memset(pos, 0, sizeof *pos);
+    const char *token = req_query(req, name);
+    if (!token || !*token) return true;
+    struct ds_error err;
+    if (cursor_decode(req->ctx->cursor_key, kind, params, token, pos, &err) == DS_OK) return true;
+    reply_error(req, &err);
+    return false;
+}
+
+uint32_t params_fingerprint(const char *const *parts)
+{
+    uint32_t h = 0;
+    for (size_t i = 0; parts[i]; i++) {
+        h = fnv1a32(h, parts[i], strlen(parts[i]));
+        h = fnv1a32(h, "\x1f", 1);
+    }
+    return h;
+}
+
+bool v1_metadata_or_reply(struct ds_request *req, char **attributes, char **user_ids)
+{
+    struct ds_error err;
+    *attributes = *user_ids = NULL;
+    if (parse_attributes(req_header(req, "roblox-entry-attributes"), attributes, &err) != DS_OK ||
+        parse_user_ids(req_header(req, "roblox-entry-userids"), user_ids, &err) != DS_OK) {
+        free(*attributes);
+        *attributes = NULL;
+        reply_error(req, &err);
+        return false;
+    }
+    return true;
+}
+
+bool starts_with_filter_or_reply(struct ds_request *req, char **prefix)
+{
+    *prefix = NULL;
+    const char *f = req_query(req, "filter");
+    if (!f || !*f) return true;
+    static const char head[] = "id.startsWith(\"";
+    size_t len = strlen(f);
+    if (strncmp(f, head, sizeof head - 1) != 0 || len < sizeof head + 1 ||
+        strcmp(f + len - 2, "\")") != 0)
+        goto bad;
+    const char *s = f + sizeof head - 1, *end = f + len - 2;
+    char *out = malloc((size_t)(end - s) + 1);
+    if (!out) goto bad;
+    size_t o = 0;
+    for (; s < end; s++) {
+        if (*s == '"') goto bad_free;
+        if (*s == '\\') {
+            if (s + 1 >= end || (s[1] != '"' && s[1] != '\\')) goto bad_free;
+            s++;
+        }
+        out[o++] = *s;
+    }
+    out[o] = '\0';
+    *prefix = out;
+    return true;
+bad_free:
+    free(out);
+bad:
+    reply_fail(req, 400, NULL,
+               "Unsupported filter: only id.startsWith(\"prefix\") is accepted here.");
+    return false;
+}

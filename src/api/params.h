@@ -1,0 +1,37 @@
+/* api/params.h — request inputs shared by the data store handlers. Functions ending in
+ * _or_reply validate and, on failure, send the error reply themselves and return false. */
+#ifndef DS_API_PARAMS_H
+#define DS_API_PARAMS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/cursor.h"
+#include "http/request.h"
+#include "store/entries.h"
+
+/* Integer query argument name within [1, max]: absent → def; 0 → def when zero_is_default;
+ * above max → max when coerce, else 400. */
+bool page_size_or_reply(struct ds_request *req, const char *name, int def, int max, bool coerce,
+                        bool zero_is_default, int *out);
+/* Boolean query argument ("true"/"false", any case): absent → def. */
+bool bool_query_or_reply(struct ds_request *req, const char *name, bool def, bool *out);
+
+/* v1: datastoreName, scope (default "global") and, when need_key, entryKey. */
+bool v1_ref_or_reply(struct ds_request *req, struct entry_ref *ref, bool need_key);
+/* v2: {data_store_id}, {scope_id} (absent → "global") and {entry_id} when present. */
+bool v2_ref_or_reply(struct ds_request *req, struct entry_ref *ref);
+
+/* Decodes the cursor in query argument name (absent/empty → pos zeroed). */
+bool cursor_or_reply(struct ds_request *req, const char *name, const char *kind, uint32_t params,
+                     struct cursor_pos *pos);
+/* Fingerprint of listing parameters, NULL-terminated list of strings. */
+uint32_t params_fingerprint(const char *const *parts);
+
+/* Metadata given as request headers (v1): roblox-entry-attributes, roblox-entry-userids.
+ * Missing headers give "{}"/"[]" (Roblox clears metadata that is not resent). */
+bool v1_metadata_or_reply(struct ds_request *req, char **attributes, char **user_ids);
+/* Parses filter=id.startsWith("...") into a newly allocated prefix (NULL when absent). */
+bool starts_with_filter_or_reply(struct ds_request *req, char **prefix);
+
+#endif

@@ -1,0 +1,372 @@
+/* api/v1_entries.c — Open Cloud v1 handlers. Get/Increment/Get Version answer with the raw
+ * stored value as the body and metadata in roblox-entry-* headers; Set answers with an
+ * EntryVersion; lists page with signed cursors (nextPageCursor "" on the last page). */
+#include "api/v1_entries.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/params.h"
+#include "api/views.h"
+#include "core/clock.h"
+#include "core/digest.h"
+#include "core/limits.h"
+#include "http/reply.h"
+#include "pg/query.h"
+#include "service/entries.h"
+#include "store/datastores.h"
+
+#define V1_MAX_PAGE 1000
+
+static const char *const MSG_DS_NOT_FOUND = "Datastore not found.";
+static const char *const MSG_ENTRY_NOT_FOUND = "Entry not found in the datastore.";
+
+/* The store must exist and be active; otherwise replies 404 DatastoreNotFound. */
+static bool datastore_active_or_reply(struct ds_request *req, const struct entry_ref *ref)
+{
+    enum store_state state;
+    struct ds_error err;
+    if (store_datastore_state(req->db, ref->universe, ref->datastore, &state, &err) != DS_OK) {
+        reply_error(req, &err);
+        return false;
+    }
+    if (state == STORE_ACTIVE) return true;
+    reply_fail(req, 404, "DatastoreNotFound", "%s", MSG_DS_NOT_FOUND);
+    return false;
+}
+
+static void view_from_row(const struct entry_row *row, char version[VERSIONID_LEN + 1],
+                          struct entry_view *v)
+{
+    entry_row_version(row, version);
+    *v = (struct entry_view){version,   row->created_us, row->version_us, row->deleted,
+                             row->value, row->value_len, row->md5,       row->user_ids,
+                             row->attributes};
+}
+
+/* Replies 200 with the row's value as the body and its metadata headers; takes the row. */
+static void reply_entry_value(struct ds_request *req, struct entry_row *row)
+{
+    char version[VERSIONID_LEN + 1];
+    struct entry_view v;
+    view_from_row(row, version, &v);
+    v1_entry_headers(req, &v);
+    PGresult *res = row->res;
+    row->res = NULL;
+    reply_pgresult(req, 200, "application/json", res, row->value, row->value_len);
+}
+
+void v1_get_entry(struct ds_request *req)
+{
+    struct entry_ref ref;
+    if (!v1_ref_or_reply(req, &ref, true)) return;
+    enum store_state store;
+    struct entry_row row;
+    struct ds_error err;
+    if (store_entry_read(req->db, &ref, false, &store, &row, &err) != DS_OK) {
+        reply_error(req, &err);
+    } else if (store != STORE_ACTIVE) {
+        reply_fail(req, 404, "DatastoreNotFound", "%s", MSG_DS_NOT_FOUND);
+    } else if (!row.found || row.deleted) {
+        reply_fail(req, 404, "EntryNotFound", "%s", MSG_ENTRY_NOT_FOUND);
+    } else {
+        reply_entry_value(req, &row);
+    }
+    entry_row_clear(&row);
+}
+
+/* Reads and checks the write body: valid JSON ≤ 4 MiB whose MD5 matches content-md5. */
+static bool body_value_or_reply(struct ds_request *req)
+{
+    struct ds_error err;
+    if (check_value(req->body, req->body_len, &err) != DS_OK) {
+        reply_error(req, &err);
+        return false;
+    }
+    const char *given = req_header(req, "content-md5");
+    if (given && *given) {
+        char md5[25];
+        md5_base64(req->body, req->body_len, md5);
+        if (strcmp(md5, given) != 0) {
+            reply_fail(req, 400, "ChecksumMismatch",
+                       "content-md5 %.40s does not match the body (MD5 %s).", given, md5);
+            return false;
+        }
+    }
+    return true;
+}
+
+void v1_set_entry(struct ds_request *req)
+{
+    struct entry_ref ref;
+    bool exclusive;
+    if (!v1_ref_or_reply(req, &ref, true) ||
+        !bool_query_or_reply(req, "exclusiveCreate", false, &exclusive))
+        return;
+    const char *match = req_query(req, "matchVersion");
+    if (match && !*match) match = NULL;
+    if (match && exclusive) {
+        reply_fail(req, 400, "ExclusiveCreateAndMatchVersionCannotBeSet",
+                   "exclusiveCreate and matchVersion cannot both be set.");
+        return;
+    }
+    if (!body_value_or_reply(req)) return;
+    char *attributes, *user_ids;
+    if (!v1_metadata_or_reply(req, &attributes, &user_ids)) return;
+    struct write_spec spec = {.op = WRITE_SET,
+                              .value = req->body,
+                              .value_len = req->body_len,
+                              .user_ids = user_ids,
+                              .attributes = attributes,
+                              .if_version = match,
+                              .if_absent = exclusive};
+    struct write_outcome out;
+    struct ds_error err;
+    if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
+        reply_error(req, &err);
+    } else {
+        reply_json(req, 200,
+                   v1_entry_version(out.version, false, (int64_t)out.value_len, out.version_us,
+                                    out.created_us));
+        write_outcome_free(&out);
+    }
+    free(attributes);
+    free(user_ids);
+}
+
+void v1_delete_entry(struct ds_request *req)
+{
+    struct entry_ref ref;
+    if (!v1_ref_or_reply(req, &ref, true)) return;
+    struct write_spec spec = {.op = WRITE_REMOVE};
+    struct write_outcome out;
+    struct ds_error err;
+    if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    write_outcome_free(&out);
+    reply_empty(req, 204);
+}
+
+void v1_increment_entry(struct ds_request *req)
+{
+    struct entry_ref ref;
+    if (!v1_ref_or_reply(req, &ref, true)) return;
+    int64_t amount = 1;
+    const char *by = req_query(req, "incrementBy");
+    if (by && *by && !parse_integral(by, strlen(by), &amount)) {
+        reply_fail(req, 400, NULL, "incrementBy must be an integer, not '%.40s'.", by);
+        return;
+    }
+    char *attributes, *user_ids;
+    if (!v1_metadata_or_reply(req, &attributes, &user_ids)) return;
+    struct write_spec spec = {.op = WRITE_INCREMENT,
+                              .amount = amount,
+                              .user_ids = user_ids,
+                              .attributes = attributes};
+    struct write_outcome out;
+    struct ds_error err;
+    if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
+        reply_error(req, &err);
+    } else {
+        struct entry_view v = {out.version, out.created_us, out.version_us, false, out.value,
+                               out.value_len, out.md5, out.user_ids, out.attributes};
+        v1_entry_headers(req, &v);
+        reply_raw(req, 200, "application/json", out.value, out.value_len);
+        write_outcome_free(&out);
+    }
+    free(attributes);
+    free(user_ids);
+}
+
+void v1_list_datastores(struct ds_request *req)
+{
+    int limit;
+    if (!page_size_or_reply(req, "limit", 1, V1_MAX_PAGE, true, true, &limit)) return;
+    const char *prefix = req_query(req, "prefix");
+    prefix = prefix ? prefix : "";
+    const char *parts[] = {prefix, NULL};
+    uint32_t fp = params_fingerprint(parts);
+    struct cursor_pos pos;
+    if (!cursor_or_reply(req, "cursor", "v1-datastores", fp, &pos)) return;
+    PGresult *r;
+    struct ds_error err;
+    if (store_datastores_list(req->db, req->universe_id, prefix, pos.a, false, limit + 1, &r,
+                              &err) != DS_OK) {
+        cursor_pos_free(&pos);
+        reply_error(req, &err);
+        return;
+    }
+    cursor_pos_free(&pos);
+    int n = PQntuples(r);
+    struct json_object *list = json_object_new_array();
+    for (int i = 0; i < n && i < limit; i++) {
+        struct json_object *d = json_object_new_object();
+        json_object_object_add(d, "name", json_object_new_string(PQgetvalue(r, i, 0)));
+        json_object_object_add(d, "createdTime", json_time(pg_i64(r, i, 1)));
+        json_object_array_add(list, d);
+    }
+    char *next = NULL;
+    if (n > limit) {
+        struct cursor_pos last = {PQgetvalue(r, limit - 1, 0), NULL, 0};
+        next = cursor_encode(req->ctx->cursor_key, "v1-datastores", fp, &last);
+    }
+    PQclear(r);
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "datastores", list);
+    json_object_object_add(o, "nextPageCursor", json_object_new_string(next ? next : ""));
+    free(next);
+    reply_json(req, 200, o);
+}
+
+void v1_list_entries(struct ds_request *req)
+{
+    struct entry_ref ref;
+    bool all_scopes;
+    int limit;
+    if (!bool_query_or_reply(req, "allScopes", false, &all_scopes) ||
+        !v1_ref_or_reply(req, &ref, false) ||
+        !page_size_or_reply(req, "limit", 16, V1_MAX_PAGE, true, true, &limit))
+        return;
+    const char *scope_given = req_query(req, "scope");
+    if (all_scopes && scope_given && *scope_given) {
+        reply_fail(req, 400, "InvalidDataStoreScope", "scope and allScopes cannot both be set.");
+        return;
+    }
+    const char *prefix = req_query(req, "prefix");
+    prefix = prefix ? prefix : "";
+    const char *parts[] = {ref.datastore, all_scopes ? "\x01*" : ref.scope, prefix, NULL};
+    uint32_t fp = params_fingerprint(parts);
+    struct cursor_pos pos;
+    if (!cursor_or_reply(req, "cursor", "v1-entries", fp, &pos)) return;
+    if (!datastore_active_or_reply(req, &ref)) {
+        cursor_pos_free(&pos);
+        return;
+    }
+    PGresult *r;
+    struct ds_error err;
+    ds_status st = store_entries_list(req->db, ref.universe, ref.datastore,
+                                      all_scopes ? NULL : ref.scope, prefix, pos.a, pos.b, true,
+                                      limit + 1, &r, &err);
+    cursor_pos_free(&pos);
+    if (st != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    int n = PQntuples(r);
+    struct json_object *keys = json_object_new_array();
+    for (int i = 0; i < n && i < limit; i++) {
+        struct json_object *k = json_object_new_object();
+        json_object_object_add(k, "scope", json_object_new_string(PQgetvalue(r, i, 0)));
+        json_object_object_add(k, "key", json_object_new_string(PQgetvalue(r, i, 1)));
+        json_object_array_add(keys, k);
+    }
+    char *next = NULL;
+    if (n > limit) {
+        struct cursor_pos last = {PQgetvalue(r, limit - 1, 0), PQgetvalue(r, limit - 1, 1), 0};
+        next = cursor_encode(req->ctx->cursor_key, "v1-entries", fp, &last);
+    }
+    PQclear(r);
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "keys", keys);
+    json_object_object_add(o, "nextPageCursor", json_object_new_string(next ? next : ""));
+    free(next);
+    reply_json(req, 200, o);
+}
+
+/* startTime/endTime (RFC 3339) → bounds; absent → open. */
+static bool time_bound_or_reply(struct ds_request *req, const char *name, const char *detail,
+                                int64_t def, int64_t *out)
+{
+    const char *v = req_query(req, name);
+    *out = def;
+    if (!v || !*v) return true;
+    if (clock_parse_rfc3339(v, out)) return true;
+    reply_fail(req, 400, detail, "%s must be an RFC 3339 date-time.", name);
+    return false;
+}
+
+void v1_list_versions(struct ds_request *req)
+{
+    struct entry_ref ref;
+    int limit;
+    int64_t start, end;
+    if (!v1_ref_or_reply(req, &ref, true) ||
+        !page_size_or_reply(req, "limit", 16, V1_MAX_PAGE, true, true, &limit) ||
+        !time_bound_or_reply(req, "startTime", "InvalidStartTime", INT64_MIN, &start) ||
+        !time_bound_or_reply(req, "endTime", "InvalidEndTime", INT64_MAX, &end))
+        return;
+    const char *order = req_query(req, "sortOrder");
+    bool descending = false;
+    if (order && *order) {
+        if (!strcasecmp(order, "Descending")) descending = true;
+        else if (strcasecmp(order, "Ascending") != 0) {
+            reply_fail(req, 400, "InvalidSortOrder", "sortOrder must be Ascending or Descending.");
+            return;
+        }
+    }
+    char bounds[64];
+    snprintf(bounds, sizeof bounds, "%lld/%lld/%d", (long long)start, (long long)end, descending);
+    const char *parts[] = {ref.datastore, ref.scope, ref.key, bounds, NULL};
+    uint32_t fp = params_fingerprint(parts);
+    struct cursor_pos pos;
+    if (!cursor_or_reply(req, "cursor", "v1-versions", fp, &pos)) return;
+    cursor_pos_free(&pos);
+    int64_t after = pos.n ? pos.n : (descending ? INT64_MAX : 0);
+    if (!datastore_active_or_reply(req, &ref)) return;
+    PGresult *r;
+    struct ds_error err;
+    if (store_versions_list(req->db, &ref, start, end, descending, after, limit + 1, &r, &err) !=
+        DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    int n = PQntuples(r);
+    struct json_object *versions = json_object_new_array();
+    for (int i = 0; i < n && i < limit; i++) {
+        char id[VERSIONID_LEN + 1];
+        versionid_format(pg_i64(r, i, 4), pg_i64(r, i, 0), pg_i64(r, i, 1), id);
+        json_object_array_add(versions, v1_entry_version(id, pg_bool(r, i, 2), pg_i64(r, i, 3),
+                                                         pg_i64(r, i, 1), pg_i64(r, i, 4)));
+    }
+    char *next = NULL;
+    if (n > limit) {
+        struct cursor_pos last = {NULL, NULL, pg_i64(r, limit - 1, 0)};
+        next = cursor_encode(req->ctx->cursor_key, "v1-versions", fp, &last);
+    }
+    PQclear(r);
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "versions", versions);
+    json_object_object_add(o, "nextPageCursor", json_object_new_string(next ? next : ""));
+    free(next);
+    reply_json(req, 200, o);
+}
+
+void v1_get_version(struct ds_request *req)
+{
+    struct entry_ref ref;
+    if (!v1_ref_or_reply(req, &ref, true)) return;
+    const char *id = req_query(req, "versionId");
+    int64_t seq;
+    if (!id || !versionid_parse(id, &seq)) {
+        reply_fail(req, 400, "InvalidVersionId", "versionId is missing or malformed.");
+        return;
+    }
+    struct entry_row row;
+    struct ds_error err;
+    if (store_version_get(req->db, &ref, seq, &row, &err) != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    char found[VERSIONID_LEN + 1] = "";
+    if (row.found) entry_row_version(&row, found);
+    if (!row.found || strcasecmp(found, id) != 0)
+        reply_fail(req, 404, "VersionNotFound", "Version %s of this entry is not retained.", id);
+    else if (row.deleted)
+        reply_fail(req, 404, "EntryNotFound", "Version %s is a deletion (tombstone).", id);
+    else
+        reply_entry_value(req, &row);
+    entry_row_clear(&row);
+}

@@ -1,0 +1,514 @@
+/* api/v2_entries.c — Open Cloud v2 entry handlers. Bodies are DataStoreEntry JSON whose
+ * "value" member is stored byte-exact (its raw span); responses are DataStoreEntry objects
+ * whose etag is the revision id. */
+#include "api/v2_entries.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/params.h"
+#include "api/views.h"
+#include "core/clock.h"
+#include "core/json_text.h"
+#include "core/limits.h"
+#include "http/reply.h"
+#include "pg/query.h"
+#include "service/entries.h"
+#include "store/datastores.h"
+
+#define V2_ENTRIES_MAX_PAGE 256
+#define V2_REVISIONS_MAX_PAGE 100
+
+/* True when the route addressed the entry through scopes/{scope_id}. */
+static bool scoped_route(const struct ds_request *req)
+{
+    return req_param(req, "scope_id") != NULL;
+}
+
+/* Entry routes (not lists) need a concrete scope. */
+static bool concrete_ref_or_reply(struct ds_request *req, struct entry_ref *ref)
+{
+    if (!v2_ref_or_reply(req, ref)) return false;
+    if (strcmp(ref->scope, "-") == 0) {
+        reply_fail(req, 400, "InvalidDataStoreScope",
+                   "The scope wildcard '-' is only valid when listing entries.");
+        return false;
+    }
+    return true;
+}
+
+static void reply_outcome(struct ds_request *req, const struct entry_ref *ref,
+                          struct write_outcome *out)
+{
+    struct entry_view v = {out->version, out->created_us, out->version_us, out->deleted,
+                           out->value,   out->value_len,  out->md5,        out->user_ids,
+                           out->attributes};
+    reply_json(req, 200, v2_entry(ref, scoped_route(req), &v, true, false));
+}
+
+static void reply_row(struct ds_request *req, const struct entry_ref *ref,
+                      const struct entry_row *row)
+{
+    char version[VERSIONID_LEN + 1];
+    entry_row_version(row, version);
+    struct entry_view v = {version,    row->created_us, row->version_us, row->deleted,
+                           row->value, row->value_len,  row->md5,        row->user_ids,
+                           row->attributes};
+    reply_json(req, 200, v2_entry(ref, scoped_route(req), &v, true, false));
+}
+
+/* ["users/1", ...] (or bare integers) → canonical "[1,...]" (NULL member → "[]"). */
+static ds_status users_from_json(struct json_object *users, char **out, struct ds_error *err)
+{
+    *out = NULL;
+    if (!users) return parse_user_ids(NULL, out, err);
+    if (!json_object_is_type(users, json_type_array))
+        return ds_fail(err, 400, "InvalidUserIds", "users must be an array of \"users/{id}\".");
+    size_t n = json_object_array_length(users);
+    if (n > LIMIT_USER_IDS)
+        return ds_fail(err, 400, "InvalidUserIds", "At most %d users are allowed.",
+                       LIMIT_USER_IDS);
+    char buf[160] = "[";
+    size_t used = 1;
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *u = json_object_array_get_idx(users, i);
+        const char *s = json_object_get_string(u);
+        if (json_object_is_type(u, json_type_string) && s && !strncmp(s, "users/", 6)) s += 6;
+        int64_t id;
+        if (!s || !parse_integral(s, strlen(s), &id) || id < 0 ||
+            json_object_is_type(u, json_type_boolean))
+            return ds_fail(err, 400, "InvalidUserIds", "users[%zu] is not \"users/{id}\".", i);
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%lld", i ? "," : "",
+                                 (long long)id);
+    }
+    snprintf(buf + used, sizeof buf - used, "]");
+    *out = strdup(buf);
+    return *out ? DS_OK : ds_fail(err, 500, NULL, "out of memory");
+}
+
+/* A parsed DataStoreEntry request body. */
+struct entry_body {
+    struct json_object *doc; /* whole body (json-c); owned */
+    const char *value;       /* raw span of "value" in the request body; NULL if absent */
+    size_t value_len;
+    char *user_ids;   /* canonical; owned */
+    char *attributes; /* canonical; owned */
+    const char *etag; /* borrowed from doc; NULL if absent */
+};
+
+static void entry_body_free(struct entry_body *b)
+{
+    json_object_put(b->doc);
+    free(b->user_ids);
+    free(b->attributes);
+    memset(b, 0, sizeof *b);
+}
+
+static bool entry_body_or_reply(struct ds_request *req, bool need_value, struct entry_body *b)
+{
+    struct ds_error err;
+    memset(b, 0, sizeof *b);
+    const char *why = NULL;
+    if (!json_text_valid(req->body, req->body_len, LIMIT_JSON_DEPTH, &why)) {
+        reply_fail(req, 400, "ContentNotJson", "The body is not valid JSON: %s.", why);
+        return false;
+    }
+    struct json_tokener *tok = json_tokener_new_ex(LIMIT_JSON_DEPTH + 1);
+    b->doc = tok ? json_tokener_parse_ex(tok, req->body, (int)req->body_len) : NULL;
+    json_tokener_free(tok);
+    if (!json_object_is_type(b->doc, json_type_object)) {
+        entry_body_free(b);
+        reply_fail(req, 400, NULL, "The body must be a DataStoreEntry JSON object.");
+        return false;
+    }
+    size_t off, len;
+    if (json_text_member(req->body, req->body_len, "value", &off, &len)) {
+        b->value = req->body + off;
+        b->value_len = len;
+        if (check_value(b->value, b->value_len, &err) != DS_OK) goto fail;
+    } else if (need_value) {
+        ds_fail(&err, 400, NULL, "The entry's value is required.");
+        goto fail;
+    }
+    struct json_object *users = NULL, *attrs = NULL, *etag = NULL;
+    json_object_object_get_ex(b->doc, "users", &users);
+    if (users_from_json(users, &b->user_ids, &err) != DS_OK) goto fail;
+    if (json_object_object_get_ex(b->doc, "attributes", &attrs) && attrs) {
+        const char *text = json_object_to_json_string_ext(attrs, JSON_C_TO_STRING_PLAIN);
+        if (!json_object_is_type(attrs, json_type_object)) {
+            ds_fail(&err, 400, "InvalidAttributes", "attributes must be a JSON object.");
+            goto fail;
+        }
+        if (parse_attributes(text, &b->attributes, &err) != DS_OK) goto fail;
+    } else if (parse_attributes(NULL, &b->attributes, &err) != DS_OK) {
+        goto fail;
+    }
+    if (json_object_object_get_ex(b->doc, "etag", &etag) &&
+        json_object_is_type(etag, json_type_string) && json_object_get_string_len(etag) > 0)
+        b->etag = json_object_get_string(etag);
+    return true;
+fail:
+    entry_body_free(b);
+    reply_error(req, &err);
+    return false;
+}
+
+/* Runs spec against ref and replies with the resulting entry. */
+static void write_and_reply(struct ds_request *req, const struct entry_ref *ref,
+                            const struct write_spec *spec)
+{
+    struct write_outcome out;
+    struct ds_error err;
+    if (entries_write(req->ctx, req->db, ref, spec, &out, &err) != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    reply_outcome(req, ref, &out);
+    write_outcome_free(&out);
+}
+
+void v2_create_entry(struct ds_request *req)
+{
+    struct entry_ref ref;
+    if (!concrete_ref_or_reply(req, &ref)) return;
+    struct ds_error err;
+    ref.key = req_query(req, "id");
+    if (check_entry_key(ref.key, &err) != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    struct entry_body b;
+    if (!entry_body_or_reply(req, true, &b)) return;
+    struct write_spec spec = {.op = WRITE_SET,
+                              .value = b.value,
+                              .value_len = b.value_len,
+                              .user_ids = b.user_ids,
+                              .attributes = b.attributes,
+                              .create_only = true};
+    write_and_reply(req, &ref, &spec);
+    entry_body_free(&b);
+}
+
+void v2_patch_entry(struct ds_request *req)
+{
+    struct entry_ref ref;
+    bool allow_missing;
+    if (!concrete_ref_or_reply(req, &ref) ||
+        !bool_query_or_reply(req, "allowMissing", false, &allow_missing))
+        return;
+    struct entry_body b;
+    if (!entry_body_or_reply(req, true, &b)) return;
+    const char *etag = req_query(req, "etag");
+    struct write_spec spec = {.op = WRITE_SET,
+                              .value = b.value,
+                              .value_len = b.value_len,
+                              .user_ids = b.user_ids,
+                              .attributes = b.attributes,
+                              .if_version = etag && *etag ? etag : b.etag,
+                              .must_exist = !allow_missing};
+    write_and_reply(req, &ref, &spec);
+    entry_body_free(&b);
+}
+
+void v2_delete_entry(struct ds_request *req)
+{
+    struct entry_ref ref;
+    if (!concrete_ref_or_reply(req, &ref)) return;
+    const char *etag = req_query(req, "etag");
+    struct write_spec spec = {.op = WRITE_REMOVE,
+                              .if_version = etag && *etag ? etag : NULL,
+                              .must_exist = true};
+    struct write_outcome out;
+    struct ds_error err;
+    if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    write_outcome_free(&out);
+    reply_json(req, 200, json_object_new_object());
+}
+
+void v2_increment_entry(struct ds_request *req)
+{
+    struct entry_ref ref;
+    if (!concrete_ref_or_reply(req, &ref)) return;
+    struct entry_body b;
+    if (!entry_body_or_reply(req, false, &b)) return;
+    int64_t amount = 1;
+    size_t off, len;
+    if (json_text_member(req->body, req->body_len, "amount", &off, &len) &&
+        !parse_integral(req->body + off, len, &amount)) {
+        entry_body_free(&b);
+        reply_fail(req, 400, NULL, "amount must be an integer.");
+        return;
+    }
+    struct write_spec spec = {.op = WRITE_INCREMENT,
+                              .amount = amount,
+                              .user_ids = b.user_ids,
+                              .attributes = b.attributes};
+    write_and_reply(req, &ref, &spec);
+    entry_body_free(&b);
+}
+
+void v2_update_entry(struct ds_request *req)
+{
+    struct entry_ref ref;
+    if (!concrete_ref_or_reply(req, &ref)) return;
+    const char *why = NULL;
+    if (!json_text_valid(req->body, req->body_len, LIMIT_JSON_DEPTH, &why)) {
+        reply_fail(req, 400, NULL, "The body is not valid JSON: %s.", why);
+        return;
+    }
+    struct json_tokener *tok = json_tokener_new_ex(LIMIT_JSON_DEPTH + 1);
+    struct json_object *patch = tok ? json_tokener_parse_ex(tok, req->body, (int)req->body_len)
+                                    : NULL;
+    json_tokener_free(tok);
+    if (!json_object_is_type(patch, json_type_array)) {
+        json_object_put(patch);
+        reply_fail(req, 400, NULL, "The body must be a JSON Patch: an array of operations.");
+        return;
+    }
+    const char *etag = req_query(req, "etag");
+    struct write_spec spec = {.op = WRITE_PATCH,
+                              .patch = patch,
+                              .if_version = etag && *etag ? etag : NULL};
+    write_and_reply(req, &ref, &spec);
+    json_object_put(patch);
+}
+
+/* Splits "key@revision" (last '@'); *rev NULL when there is none. Returns the key copy. */
+static char *split_revision(const char *id, const char **rev)
+{
+    const char *at = strrchr(id, '@');
+    *rev = at ? at + 1 : NULL;
+    return at ? strndup(id, (size_t)(at - id)) : strdup(id);
+}
+
+void v2_get_entry(struct ds_request *req)
+{
+    struct entry_ref ref;
+    if (!concrete_ref_or_reply(req, &ref)) return;
+    const char *rev;
+    char *key = split_revision(ref.key, &rev);
+    struct ds_error err;
+    struct entry_row row = {0};
+    if (!key) {
+        reply_fail(req, 500, NULL, "out of memory");
+        return;
+    }
+    ref.key = key;
+    if (check_entry_key(key, &err) != DS_OK) {
+        reply_error(req, &err);
+        goto done;
+    }
+    if (!rev || !strcmp(rev, "latest")) {
+        enum store_state store;
+        if (store_entry_read(req->db, &ref, false, &store, &row, &err) != DS_OK)
+            reply_error(req, &err);
+        else if (store != STORE_ACTIVE)
+            reply_fail(req, 404, "DatastoreNotFound", "Datastore not found.");
+        else if (!row.found || row.deleted)
+            reply_fail(req, 404, "EntryNotFound", "Entry not found in the datastore.");
+        else
+            reply_row(req, &ref, &row);
+        goto done;
+    }
+    ds_status st;
+    if (!strncmp(rev, "latest:", 7)) {
+        int64_t t;
+        int64_t limit = clock_now_us(&req->ctx->clock) + 600 * US_PER_SEC;
+        if (!clock_parse_rfc3339(rev + 7, &t) || t <= 0 || t > limit) {
+            reply_fail(req, 400, "InvalidTimestamp",
+                       "@latest:{time} needs an RFC 3339 time after the Unix epoch and at most "
+                       "10 minutes in the future.");
+            goto done;
+        }
+        st = store_version_at(req->db, &ref, t, &row, &err);
+    } else {
+        int64_t seq;
+        if (!versionid_parse(rev, &seq)) {
+            reply_fail(req, 400, "InvalidVersionId", "Malformed revision id '%.60s'.", rev);
+            goto done;
+        }
+        st = store_version_get(req->db, &ref, seq, &row, &err);
+        if (st == DS_OK && row.found) {
+            char found[VERSIONID_LEN + 1];
+            entry_row_version(&row, found);
+            if (strcasecmp(found, rev) != 0) row.found = false;
+        }
+    }
+    if (st != DS_OK)
+        reply_error(req, &err);
+    else if (!row.found)
+        reply_fail(req, 404, "VersionNotFound", "No such revision of this entry is retained.");
+    else
+        reply_row(req, &ref, &row);
+done:
+    entry_row_clear(&row);
+    free(key);
+}
+
+static bool datastore_active_or_reply(struct ds_request *req, const struct entry_ref *ref)
+{
+    enum store_state state;
+    struct ds_error err;
+    if (store_datastore_state(req->db, ref->universe, ref->datastore, &state, &err) != DS_OK) {
+        reply_error(req, &err);
+        return false;
+    }
+    if (state == STORE_ACTIVE) return true;
+    reply_fail(req, 404, "DatastoreNotFound", "Datastore not found.");
+    return false;
+}
+
+void v2_list_entries(struct ds_request *req)
+{
+    struct entry_ref ref;
+    int limit;
+    bool show_deleted;
+    char *prefix = NULL;
+    if (!v2_ref_or_reply(req, &ref) ||
+        !page_size_or_reply(req, "maxPageSize", 10, V2_ENTRIES_MAX_PAGE, true, true, &limit) ||
+        !bool_query_or_reply(req, "showDeleted", false, &show_deleted) ||
+        !starts_with_filter_or_reply(req, &prefix))
+        return;
+    bool all = strcmp(ref.scope, "-") == 0;
+    char flags[8];
+    snprintf(flags, sizeof flags, "%d", show_deleted);
+    const char *parts[] = {ref.datastore, ref.scope, prefix ? prefix : "", flags, NULL};
+    uint32_t fp = params_fingerprint(parts);
+    struct cursor_pos pos;
+    PGresult *r = NULL;
+    struct ds_error err;
+    if (!cursor_or_reply(req, "pageToken", "v2-entries", fp, &pos)) goto done;
+    if (!datastore_active_or_reply(req, &ref)) {
+        cursor_pos_free(&pos);
+        goto done;
+    }
+    ds_status st = store_entries_list(req->db, ref.universe, ref.datastore, all ? NULL : ref.scope,
+                                      prefix, pos.a, pos.b, show_deleted, limit + 1, &r, &err);
+    cursor_pos_free(&pos);
+    if (st != DS_OK) {
+        reply_error(req, &err);
+        goto done;
+    }
+    int n = PQntuples(r);
+    struct json_object *list = json_object_new_array();
+    for (int i = 0; i < n && i < limit; i++) {
+        const char *scope = PQgetvalue(r, i, 0), *key = PQgetvalue(r, i, 1);
+        char path[512], id[160];
+        bool show_scope = all || scoped_route(req);
+        if (show_scope)
+            snprintf(path, sizeof path, "universes/%lld/data-stores/%s/scopes/%s/entries/%s",
+                     (long long)ref.universe, ref.datastore, scope, key);
+        else
+            snprintf(path, sizeof path, "universes/%lld/data-stores/%s/entries/%s",
+                     (long long)ref.universe, ref.datastore, key);
+        if (all) snprintf(id, sizeof id, "%s/%s", scope, key);
+        else snprintf(id, sizeof id, "%s", key);
+        struct json_object *e = json_object_new_object();
+        json_object_object_add(e, "path", json_object_new_string(path));
+        json_object_object_add(e, "id", json_object_new_string(id));
+        json_object_array_add(list, e);
+    }
+    char *next = NULL;
+    if (n > limit) {
+        struct cursor_pos last = {PQgetvalue(r, limit - 1, 0), PQgetvalue(r, limit - 1, 1), 0};
+        next = cursor_encode(req->ctx->cursor_key, "v2-entries", fp, &last);
+    }
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "dataStoreEntries", list);
+    json_object_object_add(o, "nextPageToken", json_object_new_string(next ? next : ""));
+    free(next);
+    reply_json(req, 200, o);
+done:
+    PQclear(r);
+    free(prefix);
+}
+
+/* filter = "revision_create_time >= T [&& revision_create_time <= T]" (either order). */
+static bool revision_filter_or_reply(struct ds_request *req, int64_t *start, int64_t *end)
+{
+    *start = INT64_MIN;
+    *end = INT64_MAX;
+    const char *f = req_query(req, "filter");
+    if (!f || !*f) return true;
+    char buf[256];
+    if (strlen(f) >= sizeof buf) goto bad;
+    snprintf(buf, sizeof buf, "%s", f);
+    bool have_start = false, have_end = false;
+    char *clause = buf;
+    for (int i = 0; clause && i < 2; i++) {
+        char *amp = strstr(clause, " && ");
+        if (amp) *amp = '\0';
+        static const char field[] = "revision_create_time ";
+        if (strncmp(clause, field, sizeof field - 1) != 0) goto bad;
+        const char *op = clause + sizeof field - 1;
+        bool ge = !strncmp(op, ">= ", 3), le = !strncmp(op, "<= ", 3);
+        int64_t t;
+        if ((!ge && !le) || !clock_parse_rfc3339(op + 3, &t)) goto bad;
+        if ((ge && have_start) || (le && have_end)) goto bad;
+        if (ge) {
+            *start = t;
+            have_start = true;
+        } else {
+            *end = t;
+            have_end = true;
+        }
+        clause = amp ? amp + 4 : NULL;
+    }
+    if (clause) goto bad;
+    return true;
+bad:
+    reply_fail(req, 400, NULL,
+               "Invalid filter: use 'revision_create_time >= T && revision_create_time <= T' "
+               "(RFC 3339 times, single spaces, each bound at most once).");
+    return false;
+}
+
+void v2_list_revisions(struct ds_request *req)
+{
+    struct entry_ref ref;
+    int limit;
+    int64_t start, end;
+    if (!concrete_ref_or_reply(req, &ref) ||
+        !page_size_or_reply(req, "maxPageSize", 10, V2_REVISIONS_MAX_PAGE, true, true, &limit) ||
+        !revision_filter_or_reply(req, &start, &end))
+        return;
+    char bounds[64];
+    snprintf(bounds, sizeof bounds, "%lld/%lld", (long long)start, (long long)end);
+    const char *parts[] = {ref.datastore, ref.scope, ref.key, bounds, NULL};
+    uint32_t fp = params_fingerprint(parts);
+    struct cursor_pos pos;
+    if (!cursor_or_reply(req, "pageToken", "v2-revisions", fp, &pos)) return;
+    cursor_pos_free(&pos);
+    if (!datastore_active_or_reply(req, &ref)) return;
+    PGresult *r;
+    struct ds_error err;
+    if (store_versions_list(req->db, &ref, start, end, true, pos.n ? pos.n : INT64_MAX, limit + 1,
+                            &r, &err) != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    int n = PQntuples(r);
+    struct json_object *list = json_object_new_array();
+    for (int i = 0; i < n && i < limit; i++) {
+        char id[VERSIONID_LEN + 1];
+        versionid_format(pg_i64(r, i, 4), pg_i64(r, i, 0), pg_i64(r, i, 1), id);
+        struct entry_view v = {id,   pg_i64(r, i, 4), pg_i64(r, i, 1), pg_bool(r, i, 2), NULL, 0,
+                               NULL, NULL,            NULL};
+        json_object_array_add(list, v2_entry(&ref, scoped_route(req), &v, false, true));
+    }
+    char *next = NULL;
+    if (n > limit) {
+        struct cursor_pos last = {NULL, NULL, pg_i64(r, limit - 1, 0)};
+        next = cursor_encode(req->ctx->cursor_key, "v2-revisions", fp, &last);
+    }
+    PQclear(r);
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "dataStoreEntries", list);
+    json_object_object_add(o, "nextPageToken", json_object_new_string(next ? next : ""));
+    free(next);
+    reply_json(req, 200, o);
+}

@@ -1,0 +1,223 @@
+/* service/entries.c — the write transaction for standard entries:
+ *   BEGIN → read + lock the key → preconditions → new value → version step → write → COMMIT
+ * A concurrent creation of the same new key makes the insert a no-op; the transaction then
+ * restarts and finds (and locks) the other writer's row. */
+#include "service/entries.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/digest.h"
+#include "core/jsonpatch.h"
+#include "core/limits.h"
+#include "core/versioning.h"
+#include "pg/query.h"
+
+#define MAX_ATTEMPTS 5
+
+void write_outcome_free(struct write_outcome *o)
+{
+    free(o->value_buf);
+    free(o->user_ids);
+    free(o->attributes);
+    memset(o, 0, sizeof *o);
+}
+
+void entry_row_version(const struct entry_row *row, char out[VERSIONID_LEN + 1])
+{
+    versionid_format(row->created_us, row->version_seq, row->version_us, out);
+}
+
+static ds_status check_preconditions(const struct write_spec *spec, const struct entry_row *row,
+                                     struct ds_error *err)
+{
+    bool active = row->found && !row->deleted;
+    if (spec->if_version) {
+        char current[VERSIONID_LEN + 1];
+        if (!active)
+            return ds_fail(err, 409, NULL,
+                           "Precondition failed: version %.60s was required but the entry does "
+                           "not exist.",
+                           spec->if_version);
+        entry_row_version(row, current);
+        if (strcmp(current, spec->if_version) != 0)
+            return ds_fail(err, 409, NULL,
+                           "Precondition failed: the current version is %s, not %.60s.", current,
+                           spec->if_version);
+    }
+    if (spec->if_absent && active)
+        return ds_fail(err, 409, NULL, "The entry already exists (exclusiveCreate).");
+    if (spec->create_only && active)
+        return ds_fail(err, 400, NULL, "The entry already exists.");
+    if (spec->must_exist && !active)
+        return ds_fail(err, 404, "EntryNotFound", "Entry not found in the datastore.");
+    return DS_OK;
+}
+
+/* Computes the new value of an increment or patch into out->value_buf. */
+static ds_status compute_value(const struct write_spec *spec, const struct entry_row *row,
+                               struct write_outcome *out, struct ds_error *err)
+{
+    bool active = row->found && !row->deleted;
+    if (spec->op == WRITE_INCREMENT) {
+        int64_t current = 0;
+        if (active && !parse_integral(row->value, row->value_len, &current))
+            return ds_fail(err, 400, "ExistingValueNotNumeric",
+                           "The stored value is not an integer and cannot be incremented.");
+        int64_t next;
+        if (__builtin_add_overflow(current, spec->amount, &next))
+            return ds_fail(err, 400,
+                           spec->amount > 0 ? "IncrementValueTooLarge" : "IncrementValueTooSmall",
+                           "The incremented value does not fit in a 64-bit integer.");
+        char buf[32];
+        int n = snprintf(buf, sizeof buf, "%lld", (long long)next);
+        out->value_buf = strndup(buf, (size_t)n);
+        if (!out->value_buf) return ds_fail(err, 500, NULL, "out of memory");
+        out->value_len = (size_t)n;
+        return DS_OK;
+    }
+    /* WRITE_PATCH */
+    struct json_object *doc = NULL;
+    if (active) {
+        struct json_tokener *tok = json_tokener_new_ex(LIMIT_JSON_DEPTH + 1);
+        if (!tok) return ds_fail(err, 500, NULL, "out of memory");
+        doc = json_tokener_parse_ex(tok, row->value, (int)row->value_len);
+        bool ok = json_tokener_get_error(tok) == json_tokener_success;
+        json_tokener_free(tok);
+        if (!ok) return ds_fail(err, 500, NULL, "The stored value could not be parsed.");
+    }
+    if (jsonpatch_apply(&doc, spec->patch, err) != DS_OK) {
+        json_object_put(doc);
+        return DS_ERR;
+    }
+    size_t len = 4;
+    const char *text = doc ? json_object_to_json_string_length(
+                                 doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len)
+                           : "null";
+    ds_status st = text ? check_value(text, len, err) : ds_fail(err, 500, NULL, "out of memory");
+    if (st == DS_OK) {
+        out->value_buf = strndup(text, len);
+        out->value_len = len;
+        if (!out->value_buf) st = ds_fail(err, 500, NULL, "out of memory");
+    }
+    json_object_put(doc);
+    return st;
+}
+
+/* Builds the outcome's value and metadata from spec and the current row. */
+static ds_status build_outcome(const struct write_spec *spec, const struct entry_row *row,
+                               struct write_outcome *out, struct ds_error *err)
+{
+    if (spec->op == WRITE_REMOVE) {
+        out->deleted = true;
+        out->user_ids = strdup("[]");
+        out->attributes = strdup("{}");
+    } else {
+        if (spec->op == WRITE_SET) {
+            out->value = spec->value;
+            out->value_len = spec->value_len;
+        } else {
+            if (compute_value(spec, row, out, err) != DS_OK) return DS_ERR;
+            out->value = out->value_buf;
+        }
+        md5_base64(out->value, out->value_len, out->md5);
+        bool active = row->found && !row->deleted;
+        const char *users = spec->user_ids ? spec->user_ids
+                            : active      ? row->user_ids
+                                          : "[]";
+        const char *attrs = spec->attributes ? spec->attributes
+                            : active        ? row->attributes
+                                            : "{}";
+        out->user_ids = strdup(users);
+        out->attributes = strdup(attrs);
+    }
+    if (!out->user_ids || !out->attributes) return ds_fail(err, 500, NULL, "out of memory");
+    return DS_OK;
+}
+
+/* One attempt. *retry is set when a concurrent creation won the insert race. */
+static ds_status attempt(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
+                         const struct write_spec *spec, struct write_outcome *out, bool *retry,
+                         struct ds_error *err)
+{
+    enum store_state store;
+    struct entry_row row;
+    *retry = false;
+    if (pg_command(db, "BEGIN", err) != DS_OK) return DS_ERR;
+    ds_status st = store_entry_read(db, ref, true, &store, &row, err);
+    if (st != DS_OK) goto done;
+    if (store == STORE_DELETED) {
+        st = ds_fail(err, 404, "DatastoreNotFound",
+                     "The data store is deleted; undelete it before writing.");
+        goto done;
+    }
+    if ((st = check_preconditions(spec, &row, err)) != DS_OK) goto done;
+    if (spec->op == WRITE_REMOVE && (!row.found || row.deleted)) {
+        out->changed = false; /* nothing to delete: no tombstone, no new version */
+        goto done;
+    }
+    if ((st = build_outcome(spec, &row, out, err)) != DS_OK) goto done;
+
+    int64_t now = clock_now_us(&ctx->clock);
+    struct version_prev prev = {row.found, row.version_seq, row.version_us, row.hour_first};
+    struct version_step step;
+    version_step_next(&prev, now, ctx->cfg->keep_all_versions, &step);
+    struct entry_write w = {
+        .created_us = row.found ? row.created_us : step.version_us,
+        .version_seq = step.seq,
+        .version_us = step.version_us,
+        .hour_first = step.hour_first,
+        .deleted = out->deleted,
+        .value = out->value,
+        .value_len = out->value_len,
+        .md5 = out->deleted ? NULL : out->md5,
+        .user_ids = out->user_ids,
+        .attributes = out->attributes,
+        .schema_version = 0,
+    };
+    if (row.found) {
+        st = store_entry_update(db, ref, &w, step.keep_previous, err);
+    } else {
+        if (store == STORE_ABSENT)
+            st = store_datastore_ensure(db, ref->universe, ref->datastore, step.version_us, err);
+        bool inserted = false;
+        if (st == DS_OK) st = store_entry_insert(db, ref, &w, &inserted, err);
+        if (st == DS_OK && !inserted) {
+            *retry = true;
+            st = DS_ERR;
+            goto done;
+        }
+    }
+    if (st != DS_OK) goto done;
+    if ((st = pg_command(db, "COMMIT", err)) != DS_OK) goto done;
+    out->changed = true;
+    out->created_us = w.created_us;
+    out->version_seq = w.version_seq;
+    out->version_us = w.version_us;
+    versionid_format(w.created_us, w.version_seq, w.version_us, out->version);
+    entry_row_clear(&row);
+    return DS_OK;
+done:
+    entry_row_clear(&row);
+    pg_rollback(db);
+    return st;
+}
+
+ds_status entries_write(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
+                        const struct write_spec *spec, struct write_outcome *out,
+                        struct ds_error *err)
+{
+    for (int i = 0; i < MAX_ATTEMPTS; i++) {
+        memset(out, 0, sizeof *out);
+        bool retry;
+        ds_status st = attempt(ctx, db, ref, spec, out, &retry, err);
+        if (st == DS_OK) return DS_OK;
+        if (!retry) {
+            write_outcome_free(out);
+            return st;
+        }
+        write_outcome_free(out);
+    }
+    return ds_fail(err, 503, NULL, "The entry is being created concurrently; retry.");
+}

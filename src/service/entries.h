@@ -1,0 +1,62 @@
+/* service/entries.h — writes to standard entries: one transaction that reads and locks the
+ * key, checks preconditions, computes the new value (set, increment, JSON Patch, remove),
+ * advances the version history and commits. Shared by the v1 and v2 handlers. */
+#ifndef DS_SERVICE_ENTRIES_H
+#define DS_SERVICE_ENTRIES_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "context.h"
+#include "core/error.h"
+#include "core/versionid.h"
+#include "store/entries.h"
+
+enum write_op {
+    WRITE_SET,       /* store value */
+    WRITE_INCREMENT, /* add amount to an integer value (missing = 0) */
+    WRITE_PATCH,     /* apply a JSON Patch to the value (missing = null) */
+    WRITE_REMOVE,    /* tombstone */
+};
+
+/* What to write and under which conditions. Pointers borrowed. */
+struct write_spec {
+    enum write_op op;
+    const char *value;        /* WRITE_SET: validated JSON text */
+    size_t value_len;
+    int64_t amount;           /* WRITE_INCREMENT */
+    struct json_object *patch; /* WRITE_PATCH */
+    const char *user_ids;     /* canonical JSON; NULL keeps the current ones */
+    const char *attributes;   /* canonical JSON; NULL keeps the current ones */
+    const char *if_version;   /* matchVersion / etag: the current version must be this (409) */
+    bool if_absent;           /* exclusiveCreate: an active entry must not exist (409) */
+    bool create_only;         /* v2 create: an active entry must not exist (400) */
+    bool must_exist;          /* an active entry must exist (404) */
+};
+
+/* The key's state after the write. */
+struct write_outcome {
+    bool changed;       /* false: nothing was written (remove of a missing key) */
+    int64_t created_us; /* key creation */
+    int64_t version_seq;
+    int64_t version_us;
+    char version[VERSIONID_LEN + 1];
+    bool deleted;
+    const char *value;  /* the stored value (points into spec or value_buf); NULL if deleted */
+    size_t value_len;
+    char *value_buf;    /* owned: a value computed here (increment, patch) */
+    char md5[25];
+    char *user_ids;     /* owned */
+    char *attributes;   /* owned */
+};
+void write_outcome_free(struct write_outcome *o);
+
+ds_status entries_write(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
+                        const struct write_spec *spec, struct write_outcome *out,
+                        struct ds_error *err) DS_MUSTCHECK;
+
+/* Formats the version id of a row. */
+void entry_row_version(const struct entry_row *row, char out[VERSIONID_LEN + 1]);
+
+#endif

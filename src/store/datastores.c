@@ -1,0 +1,62 @@
+/* store/datastores.c — SQL for the datastores table. */
+#include "store/datastores.h"
+
+#include "pg/query.h"
+
+const struct pg_statement datastores_statements[] = {
+    {"datastores_list",
+     "SELECT name, created_us, deleted_us FROM datastores"
+     " WHERE universe_id = $1 AND starts_with(name, $2) AND name > $3"
+     "  AND ($4::boolean OR deleted_us IS NULL)"
+     " ORDER BY name LIMIT $5"},
+    {"datastore_delete",
+     "UPDATE datastores SET deleted_us = coalesce(deleted_us, $3)"
+     " WHERE universe_id = $1 AND name = $2 RETURNING name, created_us, deleted_us"},
+    {"datastore_undelete",
+     "UPDATE datastores SET deleted_us = NULL"
+     " WHERE universe_id = $1 AND name = $2 RETURNING name, created_us, deleted_us"},
+    {"datastore_state",
+     "SELECT deleted_us IS NOT NULL FROM datastores WHERE universe_id = $1 AND name = $2"},
+    {NULL, NULL},
+};
+
+ds_status store_datastores_list(struct pg_conn *db, int64_t universe, const char *prefix,
+                                const char *after_name, bool include_deleted, int limit,
+                                PGresult **out, struct ds_error *err)
+{
+    struct pg_params p;
+    pgp_init(&p);
+    pgp_i64(&p, universe);
+    pgp_text(&p, prefix ? prefix : "");
+    pgp_text(&p, after_name ? after_name : "");
+    pgp_bool(&p, include_deleted);
+    pgp_i64(&p, limit);
+    *out = pg_run(db, "datastores_list", &p, err);
+    return *out ? DS_OK : DS_ERR;
+}
+
+ds_status store_datastore_set_deleted(struct pg_conn *db, int64_t universe, const char *name,
+                                      int64_t now_us, PGresult **out, struct ds_error *err)
+{
+    struct pg_params p;
+    pgp_init(&p);
+    pgp_i64(&p, universe);
+    pgp_text(&p, name);
+    if (now_us >= 0) pgp_i64(&p, now_us);
+    *out = pg_run(db, now_us >= 0 ? "datastore_delete" : "datastore_undelete", &p, err);
+    return *out ? DS_OK : DS_ERR;
+}
+
+ds_status store_datastore_state(struct pg_conn *db, int64_t universe, const char *name,
+                                enum store_state *state, struct ds_error *err)
+{
+    struct pg_params p;
+    pgp_init(&p);
+    pgp_i64(&p, universe);
+    pgp_text(&p, name);
+    PGresult *r = pg_run(db, "datastore_state", &p, err);
+    if (!r) return DS_ERR;
+    *state = PQntuples(r) == 0 ? STORE_ABSENT : pg_bool(r, 0, 0) ? STORE_DELETED : STORE_ACTIVE;
+    PQclear(r);
+    return DS_OK;
+}

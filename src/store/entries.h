@@ -1,0 +1,100 @@
+/* store/entries.h — SQL for standard entries and their version history. Every function takes
+ * a connection lent by the pool; writes expect the caller to hold a transaction. Strings in
+ * the row structs borrow from the PGresult they carry. */
+#ifndef DS_STORE_ENTRIES_H
+#define DS_STORE_ENTRIES_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "pg/pool.h"
+
+extern const struct pg_statement entries_statements[];
+
+/* Identifies one key. Strings borrowed. */
+struct entry_ref {
+    int64_t universe;
+    const char *datastore;
+    const char *scope;
+    const char *key;
+};
+
+enum store_state { STORE_ABSENT, STORE_ACTIVE, STORE_DELETED };
+
+/* One version of a key (the current one, or one from history). */
+struct entry_row {
+    PGresult *res;          /* owns the strings; NULL when nothing was read */
+    bool found;
+    int64_t created_us;     /* key creation */
+    int64_t version_seq;
+    int64_t version_us;
+    bool hour_first;        /* current rows only */
+    bool deleted;
+    const char *value;      /* NULL for a tombstone */
+    size_t value_len;
+    const char *md5;        /* base64 MD5 of value; NULL for a tombstone */
+    int content_length;
+    const char *user_ids;   /* JSON array text */
+    const char *attributes; /* JSON object text */
+};
+void entry_row_clear(struct entry_row *row);
+
+/* The new current version of a key, as a write stores it. Strings borrowed. */
+struct entry_write {
+    int64_t created_us;
+    int64_t version_seq;
+    int64_t version_us;
+    bool hour_first;
+    bool deleted;
+    const char *value; /* NULL for a tombstone */
+    size_t value_len;
+    const char *md5;
+    const char *user_ids;
+    const char *attributes;
+    int schema_version;
+};
+
+/* Reads the current version and the data store's state. lock: SELECT ... FOR UPDATE (in a
+ * transaction) so concurrent writers of this key queue behind the caller. */
+ds_status store_entry_read(struct pg_conn *db, const struct entry_ref *ref, bool lock,
+                           enum store_state *store, struct entry_row *row,
+                           struct ds_error *err) DS_MUSTCHECK;
+/* Creates the data store row if missing (no-op when it exists). */
+ds_status store_datastore_ensure(struct pg_conn *db, int64_t universe, const char *name,
+                                 int64_t now_us, struct ds_error *err) DS_MUSTCHECK;
+/* Inserts a new key; *inserted is false if a concurrent transaction created it first. */
+ds_status store_entry_insert(struct pg_conn *db, const struct entry_ref *ref,
+                             const struct entry_write *w, bool *inserted,
+                             struct ds_error *err) DS_MUSTCHECK;
+/* Replaces the current version of an existing key. keep_previous moves the replaced version
+ * into history, stamped superseded at w->version_us. */
+ds_status store_entry_update(struct pg_conn *db, const struct entry_ref *ref,
+                             const struct entry_write *w, bool keep_previous,
+                             struct ds_error *err) DS_MUSTCHECK;
+
+/* One version by number (current or history); row->found false if it is not retained. */
+ds_status store_version_get(struct pg_conn *db, const struct entry_ref *ref, int64_t seq,
+                            struct entry_row *row, struct ds_error *err) DS_MUSTCHECK;
+/* The newest retained version written at or before t_us. */
+ds_status store_version_at(struct pg_conn *db, const struct entry_ref *ref, int64_t t_us,
+                           struct entry_row *row, struct ds_error *err) DS_MUSTCHECK;
+
+/* Lists retained versions with start_us <= version_us <= end_us after (ascending) or before
+ * (descending) the version number `after`, at most limit rows. Result columns:
+ * 0 version_seq, 1 version_us, 2 deleted, 3 content_length, 4 created_us. */
+ds_status store_versions_list(struct pg_conn *db, const struct entry_ref *ref, int64_t start_us,
+                              int64_t end_us, bool descending, int64_t after, int limit,
+                              PGresult **out, struct ds_error *err) DS_MUSTCHECK;
+
+/* Lists keys of one scope (scope non-NULL: keys starting with prefix, after after_key) or of
+ * every scope (scope NULL: "scope/key" starting with prefix, after (after_scope, after_key)),
+ * ordered, at most limit rows. Result columns: 0 scope, 1 key, 2 deleted. */
+ds_status store_entries_list(struct pg_conn *db, int64_t universe, const char *datastore,
+                             const char *scope, const char *prefix, const char *after_scope,
+                             const char *after_key, bool include_deleted, int limit,
+                             PGresult **out, struct ds_error *err) DS_MUSTCHECK;
+
+#endif
