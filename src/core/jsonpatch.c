@@ -190,6 +190,31 @@ static ds_status op_remove(struct json_object *root, const char *ptr, struct jso
     return DS_OK;
 }
 
+/* Replaces the existing value at ptr in place (object members keep their position). */
+static ds_status op_replace(struct json_object *root, const char *ptr, struct json_object *value,
+                            struct ds_error *err)
+{
+    struct json_object *parent, *current;
+    char key[TOKEN_MAX];
+    size_t idx;
+    if (!resolve(root, ptr, &current) || !parent_of(root, ptr, &parent, key, sizeof key)) {
+        json_object_put(value);
+        return ds_fail(err, 400, NULL, "JSON Patch: nothing to replace at \"%.200s\"", ptr);
+    }
+    int rc;
+    if (json_object_is_type(parent, json_type_object))
+        rc = json_object_object_add(parent, key, value);
+    else if (parse_index(key, json_object_array_length(parent), false, &idx))
+        rc = json_object_array_put_idx(parent, idx, value);
+    else
+        rc = -1;
+    if (rc != 0) {
+        json_object_put(value);
+        return ds_fail(err, 500, NULL, "out of memory");
+    }
+    return DS_OK;
+}
+
 static const char *member_string(struct json_object *op, const char *name)
 {
     struct json_object *v;
@@ -226,18 +251,8 @@ static ds_status apply_op(struct json_object **doc, struct json_object *op, size
         }
         struct json_object *v = copy_of(value);
         if (value && !v) return ds_fail(err, 500, NULL, "out of memory");
-        if (!strcmp(name, "replace") && *path) {
-            struct json_object *cur;
-            if (!resolve(*doc, path, &cur)) {
-                json_object_put(v);
-                return ds_fail(err, 400, NULL, "JSON Patch: nothing to replace at \"%.200s\"",
-                               path);
-            }
-            if (op_remove(*doc, path, NULL, err) != DS_OK) {
-                json_object_put(v);
-                return DS_ERR;
-            }
-        }
+        if (!strcmp(name, "replace") && *path)
+            return op_replace(*doc, path, v, err);
         return op_add(doc, path, v, err);
     }
     if (!strcmp(name, "remove")) {

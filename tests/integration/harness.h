@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <sys/types.h>
 
 /* A running datastored process. */
@@ -66,5 +67,8 @@ long long unique_universe(void);
 Suite *foundation_suite(void);
 Suite *spec_suite(void);
 Suite *embedded_suite(void);
+Suite *v1_suite(void);
+Suite *v2_suite(void);
+Suite *concurrency_suite(void);
 
 #endif

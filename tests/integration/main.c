@@ -9,6 +9,9 @@ int main(void)
     curl_global_init(CURL_GLOBAL_ALL);
     SRunner *sr = srunner_create(foundation_suite());
     srunner_add_suite(sr, spec_suite());
+    srunner_add_suite(sr, v1_suite());
+    srunner_add_suite(sr, v2_suite());
+    srunner_add_suite(sr, concurrency_suite());
     srunner_add_suite(sr, embedded_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

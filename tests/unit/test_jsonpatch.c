@@ -40,6 +40,11 @@ START_TEST(operations)
     ck_assert_str_eq(apply("[1,2,3]", "[{\"op\":\"remove\",\"path\":\"/1\"}]", &st), "[1,3]");
     ck_assert_str_eq(apply("{\"a\":1}", "[{\"op\":\"replace\",\"path\":\"/a\",\"value\":[]}]", &st),
                      "{\"a\":[]}");
+    /* replace keeps the member's position and the array element's index */
+    ck_assert_str_eq(apply("{\"a\":1,\"b\":2}", "[{\"op\":\"replace\",\"path\":\"/a\",\"value\":3}]", &st),
+                     "{\"a\":3,\"b\":2}");
+    ck_assert_str_eq(apply("[1,2,3]", "[{\"op\":\"replace\",\"path\":\"/1\",\"value\":9}]", &st),
+                     "[1,9,3]");
     ck_assert_str_eq(apply("{\"a\":{\"x\":1},\"b\":{}}",
                            "[{\"op\":\"move\",\"from\":\"/a/x\",\"path\":\"/b/y\"}]", &st),
                      "{\"a\":{},\"b\":{\"y\":1}}");
