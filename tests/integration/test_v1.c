@@ -3,18 +3,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 
 static struct ds_proc srv;      /* default retention */
-static struct ds_proc keep_all; /* --keep-all-versions, same database */
+static struct ds_proc keep_all; /* --keep-all-versions --purge-interval 1, same database */
+static char db[1024];
 
 static void setup(void)
 {
-    static char db[1024];
     snprintf(db, sizeof db, "%s", harness_fresh_database("ds_v1"));
     const char *a[] = {"--database-url", db, NULL};
-    const char *b[] = {"--database-url", db, "--keep-all-versions", NULL};
+    const char *b[] = {"--database-url", db, "--keep-all-versions", "--purge-interval", "1", NULL};
     if (!proc_start(&srv, a) || !proc_start(&keep_all, b)) {
         fprintf(stderr, "server did not start: %s %s\n", srv.log_path, keep_all.log_path);
         exit(2);
@@ -602,6 +603,54 @@ START_TEST(default_retention_hourly)
 }
 END_TEST
 
+static int count_array(const char *body, const char *member)
+{
+    struct http_resp r = {.body = (char *)body};
+    struct json_object *o = http_json(&r), *a;
+    int n = json_object_object_get_ex(o, member, &a) ? (int)json_object_array_length(a) : -1;
+    json_object_put(o);
+    return n;
+}
+
+/* The background purge removes versions superseded over 30 days ago and tombstones deleted
+ * over 30 days ago, and nothing younger. (Rows are aged in SQL: the clock is real here.) */
+START_TEST(purge_removes_expired_only)
+{
+    long long u = unique_universe();
+    set_ok(&keep_all, u, "datastoreName=Purge&entryKey=p", "1");
+    set_ok(&keep_all, u, "datastoreName=Purge&entryKey=p", "2");
+    set_ok(&keep_all, u, "datastoreName=Purge&entryKey=p", "3");
+    set_ok(&keep_all, u, "datastoreName=Purge&entryKey=gone", "1");
+    set_ok(&keep_all, u, "datastoreName=Purge&entryKey=young", "1");
+    struct http_resp r = v1(&keep_all, "DELETE", u, "/datastore/entries/entry?datastoreName=Purge&entryKey=gone", NULL, NULL);
+    http_free(&r);
+    r = v1(&keep_all, "DELETE", u, "/datastore/entries/entry?datastoreName=Purge&entryKey=young", NULL, NULL);
+    http_free(&r);
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "UPDATE entry_versions SET superseded_us = superseded_us - 31::bigint * 86400000000 "
+             "WHERE universe_id = %lld AND key = 'p' AND version_seq = 1", u);
+    harness_sql(db, sql);
+    snprintf(sql, sizeof sql,
+             "UPDATE entries SET version_us = version_us - 31::bigint * 86400000000 "
+             "WHERE universe_id = %lld AND key = 'gone'", u);
+    harness_sql(db, sql);
+    int versions = -1, keys = -1;
+    for (int i = 0; i < 100 && (versions != 2 || keys != 2); i++) {
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        r = v1(&keep_all, "GET", u, "/datastore/entries/entry/versions?datastoreName=Purge&entryKey=p", NULL, NULL);
+        versions = count_array(r.body, "versions");
+        http_free(&r);
+        r = v1(&keep_all, "GET", u, "/datastore/entries?datastoreName=Purge", NULL, NULL);
+        keys = count_array(r.body, "keys");
+        http_free(&r);
+    }
+    ck_assert_int_eq(versions, 2); /* version 1 expired; 2 (history) and 3 (current) kept */
+    ck_assert_int_eq(keys, 2);     /* "gone" purged; "p" and the young tombstone kept */
+}
+END_TEST
+
 Suite *v1_suite(void)
 {
     Suite *s = suite_create("v1");
@@ -624,6 +673,7 @@ Suite *v1_suite(void)
     tcase_add_test(tc, list_datastores);
     tcase_add_test(tc, versions_order_filters_paging);
     tcase_add_test(tc, default_retention_hourly);
+    tcase_add_test(tc, purge_removes_expired_only);
     suite_add_tcase(s, tc);
     return s;
 }
