@@ -9,6 +9,7 @@
 #include "core/digest.h"
 #include "core/limits.h"
 #include "http/reply.h"
+#include "store/datastores.h"
 
 bool page_size_or_reply(struct ds_request *req, const char *name, int def, int max, bool coerce,
                         bool zero_is_default, int *out)
@@ -56,8 +57,8 @@ bool bool_query_or_reply(struct ds_request *req, const char *name, bool def, boo
     return false;
 }
 
-static bool check_or_reply(struct ds_request *req, ds_status (*check)(const char *, struct ds_error *),
-                           const char *value)
+static bool check_or_reply(struct ds_request *req,
+                           ds_status (*check)(const char *, struct ds_error *), const char *value)
 {
     struct ds_error err;
     if (check(value, &err) == DS_OK) return true;
@@ -156,4 +157,29 @@ bad:
     reply_fail(req, 400, NULL,
                "Unsupported filter: only id.startsWith(\"prefix\") is accepted here.");
     return false;
+}
+
+bool datastore_active_or_reply(struct ds_request *req, const struct entry_ref *ref)
+{
+    enum store_state state;
+    struct ds_error err;
+    if (store_datastore_state(req->db, ref->universe, ref->datastore, &state, &err) != DS_OK) {
+        reply_error(req, &err);
+        return false;
+    }
+    if (state == STORE_ACTIVE) return true;
+    reply_fail(req, 404, "DatastoreNotFound", "Datastore not found.");
+    return false;
+}
+
+void reply_page(struct ds_request *req, const char *items_name, struct json_object *items,
+                const char *token_name, const char *kind, uint32_t fp,
+                const struct cursor_pos *last)
+{
+    char *next = last ? cursor_encode(req->ctx->cursor_key, kind, fp, last) : NULL;
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, items_name, items);
+    json_object_object_add(o, token_name, json_object_new_string(next ? next : ""));
+    free(next);
+    reply_json(req, 200, o);
 }

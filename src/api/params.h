@@ -8,6 +8,8 @@
 
 #include "core/cursor.h"
 #include "http/request.h"
+#include <json-c/json.h>
+
 #include "store/entries.h"
 
 /* Integer query argument name within [1, max]: absent → def; 0 → def when zero_is_default;
@@ -33,5 +35,14 @@ uint32_t params_fingerprint(const char *const *parts);
 bool v1_metadata_or_reply(struct ds_request *req, char **attributes, char **user_ids);
 /* Parses filter=id.startsWith("...") into a newly allocated prefix (NULL when absent). */
 bool starts_with_filter_or_reply(struct ds_request *req, char **prefix);
+
+/* The data store must exist and be active; otherwise replies 404 DatastoreNotFound. */
+bool datastore_active_or_reply(struct ds_request *req, const struct entry_ref *ref);
+
+/* Replies 200 with {items_name: items, token_name: next} where next is a cursor of kind/fp
+ * positioned at *last, or "" when last is NULL (the final page). Takes items. */
+void reply_page(struct ds_request *req, const char *items_name, struct json_object *items,
+                const char *token_name, const char *kind, uint32_t fp,
+                const struct cursor_pos *last);
 
 #endif

@@ -22,27 +22,13 @@
 static const char *const MSG_DS_NOT_FOUND = "Datastore not found.";
 static const char *const MSG_ENTRY_NOT_FOUND = "Entry not found in the datastore.";
 
-/* The store must exist and be active; otherwise replies 404 DatastoreNotFound. */
-static bool datastore_active_or_reply(struct ds_request *req, const struct entry_ref *ref)
-{
-    enum store_state state;
-    struct ds_error err;
-    if (store_datastore_state(req->db, ref->universe, ref->datastore, &state, &err) != DS_OK) {
-        reply_error(req, &err);
-        return false;
-    }
-    if (state == STORE_ACTIVE) return true;
-    reply_fail(req, 404, "DatastoreNotFound", "%s", MSG_DS_NOT_FOUND);
-    return false;
-}
-
 static void view_from_row(const struct entry_row *row, char version[VERSIONID_LEN + 1],
                           struct entry_view *v)
 {
     entry_row_version(row, version);
-    *v = (struct entry_view){version,   row->created_us, row->version_us, row->deleted,
-                             row->value, row->value_len, row->md5,       row->user_ids,
-                             row->attributes};
+    *v = (struct entry_view){version,      row->created_us, row->version_us,
+                             row->deleted, row->value,      row->value_len,
+                             row->md5,     row->user_ids,   row->attributes};
 }
 
 /* Replies 200 with the row's value as the body and its metadata headers; takes the row. */
@@ -162,17 +148,16 @@ void v1_increment_entry(struct ds_request *req)
     }
     char *attributes, *user_ids;
     if (!v1_metadata_or_reply(req, &attributes, &user_ids)) return;
-    struct write_spec spec = {.op = WRITE_INCREMENT,
-                              .amount = amount,
-                              .user_ids = user_ids,
-                              .attributes = attributes};
+    struct write_spec spec = {
+        .op = WRITE_INCREMENT, .amount = amount, .user_ids = user_ids, .attributes = attributes};
     struct write_outcome out;
     struct ds_error err;
     if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
         reply_error(req, &err);
     } else {
-        struct entry_view v = {out.version, out.created_us, out.version_us, false, out.value,
-                               out.value_len, out.md5, out.user_ids, out.attributes};
+        struct entry_view v = {out.version, out.created_us, out.version_us,
+                               false,       out.value,      out.value_len,
+                               out.md5,     out.user_ids,   out.attributes};
         v1_entry_headers(req, &v);
         reply_raw(req, 200, "application/json", out.value, out.value_len);
         write_outcome_free(&out);
@@ -208,17 +193,11 @@ void v1_list_datastores(struct ds_request *req)
         json_object_object_add(d, "createdTime", json_time(pg_i64(r, i, 1)));
         json_object_array_add(list, d);
     }
-    char *next = NULL;
-    if (n > limit) {
-        struct cursor_pos last = {PQgetvalue(r, limit - 1, 0), NULL, 0};
-        next = cursor_encode(req->ctx->cursor_key, "v1-datastores", fp, &last);
-    }
+    struct cursor_pos last = {0};
+    if (n > limit) last = (struct cursor_pos){PQgetvalue(r, limit - 1, 0), NULL, 0};
+    reply_page(req, "datastores", list, "nextPageCursor", "v1-datastores", fp,
+               n > limit ? &last : NULL);
     PQclear(r);
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "datastores", list);
-    json_object_object_add(o, "nextPageCursor", json_object_new_string(next ? next : ""));
-    free(next);
-    reply_json(req, 200, o);
 }
 
 void v1_list_entries(struct ds_request *req)
@@ -247,9 +226,9 @@ void v1_list_entries(struct ds_request *req)
     }
     PGresult *r;
     struct ds_error err;
-    ds_status st = store_entries_list(req->db, ref.universe, ref.datastore,
-                                      all_scopes ? NULL : ref.scope, prefix, pos.a, pos.b, true,
-                                      limit + 1, &r, &err);
+    ds_status st =
+        store_entries_list(req->db, ref.universe, ref.datastore, all_scopes ? NULL : ref.scope,
+                           prefix, pos.a, pos.b, true, limit + 1, &r, &err);
     cursor_pos_free(&pos);
     if (st != DS_OK) {
         reply_error(req, &err);
@@ -263,17 +242,11 @@ void v1_list_entries(struct ds_request *req)
         json_object_object_add(k, "key", json_object_new_string(PQgetvalue(r, i, 1)));
         json_object_array_add(keys, k);
     }
-    char *next = NULL;
-    if (n > limit) {
-        struct cursor_pos last = {PQgetvalue(r, limit - 1, 0), PQgetvalue(r, limit - 1, 1), 0};
-        next = cursor_encode(req->ctx->cursor_key, "v1-entries", fp, &last);
-    }
+    struct cursor_pos last = {0};
+    if (n > limit)
+        last = (struct cursor_pos){PQgetvalue(r, limit - 1, 0), PQgetvalue(r, limit - 1, 1), 0};
+    reply_page(req, "keys", keys, "nextPageCursor", "v1-entries", fp, n > limit ? &last : NULL);
     PQclear(r);
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "keys", keys);
-    json_object_object_add(o, "nextPageCursor", json_object_new_string(next ? next : ""));
-    free(next);
-    reply_json(req, 200, o);
 }
 
 /* startTime/endTime (RFC 3339) → bounds; absent → open. */
@@ -301,7 +274,8 @@ void v1_list_versions(struct ds_request *req)
     const char *order = req_query(req, "sortOrder");
     bool descending = false;
     if (order && *order) {
-        if (!strcasecmp(order, "Descending")) descending = true;
+        if (!strcasecmp(order, "Descending"))
+            descending = true;
         else if (strcasecmp(order, "Ascending") != 0) {
             reply_fail(req, 400, "InvalidSortOrder", "sortOrder must be Ascending or Descending.");
             return;
@@ -331,17 +305,11 @@ void v1_list_versions(struct ds_request *req)
         json_object_array_add(versions, v1_entry_version(id, pg_bool(r, i, 2), pg_i64(r, i, 3),
                                                          pg_i64(r, i, 1), pg_i64(r, i, 4)));
     }
-    char *next = NULL;
-    if (n > limit) {
-        struct cursor_pos last = {NULL, NULL, pg_i64(r, limit - 1, 0)};
-        next = cursor_encode(req->ctx->cursor_key, "v1-versions", fp, &last);
-    }
+    struct cursor_pos last = {0};
+    if (n > limit) last = (struct cursor_pos){NULL, NULL, pg_i64(r, limit - 1, 0)};
+    reply_page(req, "versions", versions, "nextPageCursor", "v1-versions", fp,
+               n > limit ? &last : NULL);
     PQclear(r);
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "versions", versions);
-    json_object_object_add(o, "nextPageCursor", json_object_new_string(next ? next : ""));
-    free(next);
-    reply_json(req, 200, o);
 }
 
 void v1_get_version(struct ds_request *req)

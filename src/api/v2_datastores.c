@@ -44,20 +44,14 @@ void v2_list_datastores(struct ds_request *req)
     int n = PQntuples(r);
     struct json_object *list = json_object_new_array();
     for (int i = 0; i < n && i < limit; i++)
-        json_object_array_add(list, v2_datastore(req->universe_id, PQgetvalue(r, i, 0),
-                                                 pg_i64(r, i, 1), !pg_null(r, i, 2),
-                                                 pg_i64(r, i, 2)));
-    char *next = NULL;
-    if (n > limit) {
-        struct cursor_pos last = {PQgetvalue(r, limit - 1, 0), NULL, 0};
-        next = cursor_encode(req->ctx->cursor_key, "v2-datastores", fp, &last);
-    }
+        json_object_array_add(list,
+                              v2_datastore(req->universe_id, PQgetvalue(r, i, 0), pg_i64(r, i, 1),
+                                           !pg_null(r, i, 2), pg_i64(r, i, 2)));
+    struct cursor_pos last = {0};
+    if (n > limit) last = (struct cursor_pos){PQgetvalue(r, limit - 1, 0), NULL, 0};
+    reply_page(req, "dataStores", list, "nextPageToken", "v2-datastores", fp,
+               n > limit ? &last : NULL);
     PQclear(r);
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "dataStores", list);
-    json_object_object_add(o, "nextPageToken", json_object_new_string(next ? next : ""));
-    free(next);
-    reply_json(req, 200, o);
 }
 
 static void set_deleted(struct ds_request *req, bool deleted)
@@ -79,8 +73,8 @@ static void set_deleted(struct ds_request *req, bool deleted)
         reply_fail(req, 404, "DatastoreNotFound", "Datastore not found.");
         return;
     }
-    struct json_object *o = v2_datastore(req->universe_id, name, pg_i64(r, 0, 1),
-                                         !pg_null(r, 0, 2), pg_i64(r, 0, 2));
+    struct json_object *o =
+        v2_datastore(req->universe_id, name, pg_i64(r, 0, 1), !pg_null(r, 0, 2), pg_i64(r, 0, 2));
     PQclear(r);
     reply_json(req, 200, o);
 }

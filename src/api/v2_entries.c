@@ -41,9 +41,9 @@ static bool concrete_ref_or_reply(struct ds_request *req, struct entry_ref *ref)
 static void reply_outcome(struct ds_request *req, const struct entry_ref *ref,
                           struct write_outcome *out)
 {
-    struct entry_view v = {out->version, out->created_us, out->version_us, out->deleted,
-                           out->value,   out->value_len,  out->md5,        out->user_ids,
-                           out->attributes};
+    struct entry_view v = {out->version, out->created_us, out->version_us,
+                           out->deleted, out->value,      out->value_len,
+                           out->md5,     out->user_ids,   out->attributes};
     reply_json(req, 200, v2_entry(ref, scoped_route(req), &v, true, false));
 }
 
@@ -52,9 +52,9 @@ static void reply_row(struct ds_request *req, const struct entry_ref *ref,
 {
     char version[VERSIONID_LEN + 1];
     entry_row_version(row, version);
-    struct entry_view v = {version,    row->created_us, row->version_us, row->deleted,
-                           row->value, row->value_len,  row->md5,        row->user_ids,
-                           row->attributes};
+    struct entry_view v = {version,      row->created_us, row->version_us,
+                           row->deleted, row->value,      row->value_len,
+                           row->md5,     row->user_ids,   row->attributes};
     reply_json(req, 200, v2_entry(ref, scoped_route(req), &v, true, false));
 }
 
@@ -67,8 +67,7 @@ static ds_status users_from_json(struct json_object *users, char **out, struct d
         return ds_fail(err, 400, "InvalidUserIds", "users must be an array of \"users/{id}\".");
     size_t n = json_object_array_length(users);
     if (n > LIMIT_USER_IDS)
-        return ds_fail(err, 400, "InvalidUserIds", "At most %d users are allowed.",
-                       LIMIT_USER_IDS);
+        return ds_fail(err, 400, "InvalidUserIds", "At most %d users are allowed.", LIMIT_USER_IDS);
     char buf[160] = "[";
     size_t used = 1;
     for (size_t i = 0; i < n; i++) {
@@ -79,8 +78,8 @@ static ds_status users_from_json(struct json_object *users, char **out, struct d
         if (!s || !parse_integral(s, strlen(s), &id) || id < 0 ||
             json_object_is_type(u, json_type_boolean))
             return ds_fail(err, 400, "InvalidUserIds", "users[%zu] is not \"users/{id}\".", i);
-        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%lld", i ? "," : "",
-                                 (long long)id);
+        used +=
+            (size_t)snprintf(buf + used, sizeof buf - used, "%s%lld", i ? "," : "", (long long)id);
     }
     snprintf(buf + used, sizeof buf - used, "]");
     *out = strdup(buf);
@@ -216,9 +215,8 @@ void v2_delete_entry(struct ds_request *req)
     struct entry_ref ref;
     if (!concrete_ref_or_reply(req, &ref)) return;
     const char *etag = req_query(req, "etag");
-    struct write_spec spec = {.op = WRITE_REMOVE,
-                              .if_version = etag && *etag ? etag : NULL,
-                              .must_exist = true};
+    struct write_spec spec = {
+        .op = WRITE_REMOVE, .if_version = etag && *etag ? etag : NULL, .must_exist = true};
     struct write_outcome out;
     struct ds_error err;
     if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
@@ -261,8 +259,8 @@ void v2_update_entry(struct ds_request *req)
         return;
     }
     struct json_tokener *tok = json_tokener_new_ex(LIMIT_JSON_DEPTH + 1);
-    struct json_object *patch = tok ? json_tokener_parse_ex(tok, req->body, (int)req->body_len)
-                                    : NULL;
+    struct json_object *patch =
+        tok ? json_tokener_parse_ex(tok, req->body, (int)req->body_len) : NULL;
     json_tokener_free(tok);
     if (!json_object_is_type(patch, json_type_array)) {
         json_object_put(patch);
@@ -270,9 +268,8 @@ void v2_update_entry(struct ds_request *req)
         return;
     }
     const char *etag = req_query(req, "etag");
-    struct write_spec spec = {.op = WRITE_PATCH,
-                              .patch = patch,
-                              .if_version = etag && *etag ? etag : NULL};
+    struct write_spec spec = {
+        .op = WRITE_PATCH, .patch = patch, .if_version = etag && *etag ? etag : NULL};
     write_and_reply(req, &ref, &spec);
     json_object_put(patch);
 }
@@ -349,19 +346,6 @@ done:
     free(key);
 }
 
-static bool datastore_active_or_reply(struct ds_request *req, const struct entry_ref *ref)
-{
-    enum store_state state;
-    struct ds_error err;
-    if (store_datastore_state(req->db, ref->universe, ref->datastore, &state, &err) != DS_OK) {
-        reply_error(req, &err);
-        return false;
-    }
-    if (state == STORE_ACTIVE) return true;
-    reply_fail(req, 404, "DatastoreNotFound", "Datastore not found.");
-    return false;
-}
-
 void v2_list_entries(struct ds_request *req)
 {
     struct entry_ref ref;
@@ -405,23 +389,20 @@ void v2_list_entries(struct ds_request *req)
         else
             snprintf(path, sizeof path, "universes/%lld/data-stores/%s/entries/%s",
                      (long long)ref.universe, ref.datastore, key);
-        if (all) snprintf(id, sizeof id, "%s/%s", scope, key);
-        else snprintf(id, sizeof id, "%s", key);
+        if (all)
+            snprintf(id, sizeof id, "%s/%s", scope, key);
+        else
+            snprintf(id, sizeof id, "%s", key);
         struct json_object *e = json_object_new_object();
         json_object_object_add(e, "path", json_object_new_string(path));
         json_object_object_add(e, "id", json_object_new_string(id));
         json_object_array_add(list, e);
     }
-    char *next = NULL;
-    if (n > limit) {
-        struct cursor_pos last = {PQgetvalue(r, limit - 1, 0), PQgetvalue(r, limit - 1, 1), 0};
-        next = cursor_encode(req->ctx->cursor_key, "v2-entries", fp, &last);
-    }
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "dataStoreEntries", list);
-    json_object_object_add(o, "nextPageToken", json_object_new_string(next ? next : ""));
-    free(next);
-    reply_json(req, 200, o);
+    struct cursor_pos last = {0};
+    if (n > limit)
+        last = (struct cursor_pos){PQgetvalue(r, limit - 1, 0), PQgetvalue(r, limit - 1, 1), 0};
+    reply_page(req, "dataStoreEntries", list, "nextPageToken", "v2-entries", fp,
+               n > limit ? &last : NULL);
 done:
     PQclear(r);
     free(prefix);
@@ -496,19 +477,13 @@ void v2_list_revisions(struct ds_request *req)
     for (int i = 0; i < n && i < limit; i++) {
         char id[VERSIONID_LEN + 1];
         versionid_format(pg_i64(r, i, 4), pg_i64(r, i, 0), pg_i64(r, i, 1), id);
-        struct entry_view v = {id,   pg_i64(r, i, 4), pg_i64(r, i, 1), pg_bool(r, i, 2), NULL, 0,
-                               NULL, NULL,            NULL};
+        struct entry_view v = {
+            id, pg_i64(r, i, 4), pg_i64(r, i, 1), pg_bool(r, i, 2), NULL, 0, NULL, NULL, NULL};
         json_object_array_add(list, v2_entry(&ref, scoped_route(req), &v, false, true));
     }
-    char *next = NULL;
-    if (n > limit) {
-        struct cursor_pos last = {NULL, NULL, pg_i64(r, limit - 1, 0)};
-        next = cursor_encode(req->ctx->cursor_key, "v2-revisions", fp, &last);
-    }
+    struct cursor_pos last = {0};
+    if (n > limit) last = (struct cursor_pos){NULL, NULL, pg_i64(r, limit - 1, 0)};
+    reply_page(req, "dataStoreEntries", list, "nextPageToken", "v2-revisions", fp,
+               n > limit ? &last : NULL);
     PQclear(r);
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "dataStoreEntries", list);
-    json_object_object_add(o, "nextPageToken", json_object_new_string(next ? next : ""));
-    free(next);
-    reply_json(req, 200, o);
 }
