@@ -13,15 +13,15 @@
 enum cfg_type { CFG_STR, CFG_INT, CFG_DOUBLE, CFG_ENUM, CFG_BOOL };
 
 struct config_key {
-    const char *name;    /* flag name without "--"; env is DATASTORED_<NAME> */
+    const char *name; /* flag name without "--"; env is DATASTORED_<NAME> */
     enum cfg_type type;
     size_t offset;       /* field in struct ds_config */
     const char *def;     /* default as text; NULL = unset */
     const char *choices; /* CFG_ENUM: "a|b|c" (index = stored value) */
     long min, max;       /* CFG_INT bounds */
     const char *help;
-    bool implemented;    /* false: a non-default value is refused as "not yet supported" */
-    bool secret;         /* never printed */
+    bool implemented; /* false: a non-default value is refused as "not yet supported" */
+    bool secret;      /* never printed */
 };
 
 #define OFF(f) offsetof(struct ds_config, f)
@@ -36,8 +36,8 @@ static const struct config_key config_keys[] = {
      "allow POST /admin/v1/reset (auto: only in open local mode)", false, false},
     {"api-key", CFG_STR, OFF(api_key), NULL, NULL, 0, 0,
      "full-access key for the data API (none: open local mode, loopback only)", false, true},
-    {"api-keys", CFG_STR, OFF(api_keys_file), NULL, NULL, 0, 0,
-     "JSON file of scoped API keys", false, false},
+    {"api-keys", CFG_STR, OFF(api_keys_file), NULL, NULL, 0, 0, "JSON file of scoped API keys",
+     false, false},
     {"budgets", CFG_BOOL, OFF(budgets), "off", NULL, 0, 0,
      "enforce Roblox request budgets per universe", false, false},
     {"clock", CFG_ENUM, OFF(clock), "real", "real|virtual", 0, 0,
@@ -62,17 +62,14 @@ static const struct config_key config_keys[] = {
     {"log-level", CFG_ENUM, OFF(log_level), "info", "debug|info|warn|error", 0, 0,
      "lowest level logged", true, false},
     {"migrate-on-read", CFG_ENUM, OFF(migrate_on_read), "store", "store|view", 0, 0,
-     "lazy _version migration on read: store the migrated value, or only return it", false,
-     false},
+     "lazy _version migration on read: store the migrated value, or only return it", false, false},
     {"profile", CFG_ENUM, OFF(profile), "classic", "classic|current", 0, 0,
-     "Roblox rule set: classic (6 s write cooldown) or current (throughput limits)", false,
-     false},
+     "Roblox rule set: classic (6 s write cooldown) or current (throughput limits)", false, false},
     {"purge-interval", CFG_INT, OFF(purge_interval), "300", NULL, 1, 86400,
      "seconds between purges of expired versions and tombstones", true, false},
-    {"seed", CFG_STR, OFF(seed), "random", NULL, 0, 0,
-     "seed of the fault injector", false, false},
-    {"threads", CFG_INT, OFF(threads), "0", NULL, 0, 1024,
-     "HTTP worker threads (0: 4 per core)", true, false},
+    {"seed", CFG_STR, OFF(seed), "random", NULL, 0, 0, "seed of the fault injector", false, false},
+    {"threads", CFG_INT, OFF(threads), "0", NULL, 0, 1024, "HTTP worker threads (0: 4 per core)",
+     true, false},
     {"throttle", CFG_ENUM, OFF(throttle), "queue", "queue|reject", 0, 0,
      "over-limit writes wait in a per-key queue or get 429 at once", false, false},
     {"write-cooldown", CFG_DOUBLE, OFF(write_cooldown), "-1", NULL, 0, 0,
@@ -140,8 +137,8 @@ static ds_status set_value(struct ds_config *cfg, const struct config_key *k, co
     case CFG_ENUM: {
         int idx = enum_index(k->choices, value);
         if (idx < 0) {
-            snprintf(err, cap, "%s: --%s must be one of %s, not '%s'", origin, k->name,
-                     k->choices, value);
+            snprintf(err, cap, "%s: --%s must be one of %s, not '%s'", origin, k->name, k->choices,
+                     value);
             return DS_ERR;
         }
         *(int *)base = idx;
@@ -199,10 +196,18 @@ static bool differs_from_default(const struct ds_config *cfg, const struct confi
         free(*(char **)((char *)&def + k->offset));
         break;
     }
-    case CFG_INT: differs = *(const long *)a != *(const long *)b; break;
-    case CFG_DOUBLE: differs = *(const double *)a != *(const double *)b; break;
-    case CFG_ENUM: differs = *(const int *)a != *(const int *)b; break;
-    default: differs = *(const bool *)a != *(const bool *)b; break;
+    case CFG_INT:
+        differs = *(const long *)a != *(const long *)b;
+        break;
+    case CFG_DOUBLE:
+        differs = *(const double *)a != *(const double *)b;
+        break;
+    case CFG_ENUM:
+        differs = *(const int *)a != *(const int *)b;
+        break;
+    default:
+        differs = *(const bool *)a != *(const bool *)b;
+        break;
     }
     return differs;
 }
@@ -270,8 +275,7 @@ ds_status config_load(struct ds_config *cfg, int argc, char **argv, enum config_
     long port = colon ? strtol(colon + 1, &end, 10) : -1;
     if (!colon || colon == cfg->listen || !end || *end || end == colon + 1 || port < 0 ||
         port > 65535) {
-        snprintf(err, cap, "--listen wants ADDR:PORT (e.g. 127.0.0.1:8080), not '%s'",
-                 cfg->listen);
+        snprintf(err, cap, "--listen wants ADDR:PORT (e.g. 127.0.0.1:8080), not '%s'", cfg->listen);
         return DS_ERR;
     }
     for (size_t i = 0; i < N_KEYS; i++) {
@@ -311,10 +315,10 @@ void config_print_help(const char *prog)
         const struct config_key *k = &config_keys[i];
         char env[64], left[96];
         env_name(k, env, sizeof env);
-        const char *arg = k->type == CFG_BOOL     ? ""
-                          : k->type == CFG_ENUM   ? k->choices
-                          : k->type == CFG_STR    ? "VALUE"
-                                                  : "N";
+        const char *arg = k->type == CFG_BOOL   ? ""
+                          : k->type == CFG_ENUM ? k->choices
+                          : k->type == CFG_STR  ? "VALUE"
+                                                : "N";
         snprintf(left, sizeof left, "--%s %s", k->name, arg);
         printf("  %-36s %s%s\n", left, k->help, k->implemented ? "" : " [not yet supported]");
         printf("  %-36s default: %s; env: %s\n", "", k->def ? k->def : "(none)", env);

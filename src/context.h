@@ -20,7 +20,7 @@ struct ds_ctx {
     double write_cooldown;        /* seconds; 0 = off */
     _Atomic int inflight;         /* requests between first callback and completion */
     _Atomic uint64_t requests_total;
-    _Atomic bool draining;        /* set on SIGTERM: /readyz answers 503 */
+    _Atomic bool draining; /* set on SIGTERM: /readyz answers 503 */
 };
 
 #endif

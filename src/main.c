@@ -21,7 +21,8 @@
 
 static void print_routes(void)
 {
-    for (size_t i = 0; i < route_count; i++) printf("%s %s\n", routes[i].method, routes[i].pattern);
+    for (size_t i = 0; i < route_count; i++)
+        printf("%s %s\n", routes[i].method, routes[i].pattern);
 }
 
 static bool hex_decode(const char *hex, unsigned char *out, size_t n)
@@ -44,7 +45,8 @@ static ds_status load_cursor_key(struct ds_ctx *ctx, char *err, size_t cap)
         snprintf(err, cap, "no randomness for the cursor key");
         return DS_ERR;
     }
-    for (size_t i = 0; i < sizeof fresh; i++) sprintf(candidate + 2 * i, "%02x", fresh[i]);
+    for (size_t i = 0; i < sizeof fresh; i++)
+        sprintf(candidate + 2 * i, "%02x", fresh[i]);
     struct ds_error e;
     struct pg_conn *db = pg_pool_acquire(&ctx->pool, 5000, &e);
     if (!db) {
@@ -155,8 +157,8 @@ int main(int argc, char **argv)
     log_info("datastored %s listening on %.*s:%u (database: %s, data dir: %s, %u threads, "
              "%zu db connections)",
              DATASTORED_VERSION, (int)(colon - cfg.listen), cfg.listen, (unsigned)http.port,
-             cfg.database_url ? "external" : "embedded",
-             cfg.database_url ? "-" : embedded.data_dir, threads, conns);
+             cfg.database_url ? "external" : "embedded", cfg.database_url ? "-" : embedded.data_dir,
+             threads, conns);
 
     int sig = 0;
     sigwait(&stop_signals, &sig);

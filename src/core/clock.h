@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 struct ds_clock {
-    bool is_virtual;          /* set once at start */
+    bool is_virtual;           /* set once at start */
     _Atomic int64_t offset_us; /* virtual mode: added to the real time */
 };
 

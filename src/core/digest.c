@@ -41,7 +41,8 @@ char *base64url_encode(const unsigned char *d, size_t len)
 bool base64url_decode(const char *text, unsigned char **out, size_t *out_len)
 {
     size_t len = strlen(text);
-    while (len && text[len - 1] == '=') len--;
+    while (len && text[len - 1] == '=')
+        len--;
     if (len % 4 == 1) return false;
     unsigned char *buf = malloc(len * 3 / 4 + 3);
     if (!buf) return false;
@@ -66,8 +67,8 @@ bool base64url_decode(const char *text, unsigned char **out, size_t *out_len)
     return true;
 }
 
-void hmac_sha256(const unsigned char *key, size_t key_len, const unsigned char *data,
-                 size_t len, unsigned char out[32])
+void hmac_sha256(const unsigned char *key, size_t key_len, const unsigned char *data, size_t len,
+                 unsigned char out[32])
 {
     unsigned int n = 32;
     if (!HMAC(EVP_sha256(), key, (int)key_len, data, len, out, &n)) memset(out, 0, 32);

@@ -45,8 +45,8 @@ static bool scan_string(struct scan *s)
             if (s->p + 1 >= s->end) break;
             char e = s->p[1];
             if (e == 'u') {
-                if (s->end - s->p < 6 || !is_hex(s->p[2]) || !is_hex(s->p[3]) ||
-                    !is_hex(s->p[4]) || !is_hex(s->p[5]))
+                if (s->end - s->p < 6 || !is_hex(s->p[2]) || !is_hex(s->p[3]) || !is_hex(s->p[4]) ||
+                    !is_hex(s->p[5]))
                     return fail(s, "a \\u escape needs four hex digits");
                 s->p += 6;
                 continue;
@@ -63,7 +63,8 @@ static bool scan_string(struct scan *s)
 static bool scan_digits(struct scan *s)
 {
     const char *start = s->p;
-    while (s->p < s->end && *s->p >= '0' && *s->p <= '9') s->p++;
+    while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+        s->p++;
     return s->p > start;
 }
 
@@ -139,12 +140,18 @@ static bool scan_value(struct scan *s)
     skip_ws(s);
     if (s->p >= s->end) return fail(s, "a value is missing");
     switch (*s->p) {
-    case '{': return scan_container(s, '}');
-    case '[': return scan_container(s, ']');
-    case '"': return scan_string(s);
-    case 't': return scan_literal(s, "true");
-    case 'f': return scan_literal(s, "false");
-    case 'n': return scan_literal(s, "null");
+    case '{':
+        return scan_container(s, '}');
+    case '[':
+        return scan_container(s, ']');
+    case '"':
+        return scan_string(s);
+    case 't':
+        return scan_literal(s, "true");
+    case 'f':
+        return scan_literal(s, "false");
+    case 'n':
+        return scan_literal(s, "null");
     default:
         if (*s->p == '-' || (*s->p >= '0' && *s->p <= '9')) return scan_number(s);
         return fail(s, "an unexpected character");

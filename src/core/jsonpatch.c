@@ -26,7 +26,8 @@ bool json_equal(struct json_object *a, struct json_object *b)
     }
     if (ta != tb) return false;
     switch (ta) {
-    case json_type_boolean: return json_object_get_boolean(a) == json_object_get_boolean(b);
+    case json_type_boolean:
+        return json_object_get_boolean(a) == json_object_get_boolean(b);
     case json_type_string:
         return json_object_get_string_len(a) == json_object_get_string_len(b) &&
                memcmp(json_object_get_string(a), json_object_get_string(b),
@@ -48,7 +49,8 @@ bool json_equal(struct json_object *a, struct json_object *b)
         }
         return true;
     }
-    default: return true;
+    default:
+        return true;
     }
 }
 
@@ -240,8 +242,8 @@ static ds_status apply_op(struct json_object **doc, struct json_object *op, size
 
     if (!strcmp(name, "add") || !strcmp(name, "replace") || !strcmp(name, "test")) {
         if (!has_value)
-            return ds_fail(err, 400, NULL, "JSON Patch: \"%s\" (operation %zu) needs a value",
-                           name, i);
+            return ds_fail(err, 400, NULL, "JSON Patch: \"%s\" (operation %zu) needs a value", name,
+                           i);
         if (!strcmp(name, "test")) {
             struct json_object *cur;
             if (!resolve(*doc, path, &cur) || !json_equal(cur, value))
@@ -251,8 +253,7 @@ static ds_status apply_op(struct json_object **doc, struct json_object *op, size
         }
         struct json_object *v = copy_of(value);
         if (value && !v) return ds_fail(err, 500, NULL, "out of memory");
-        if (!strcmp(name, "replace") && *path)
-            return op_replace(*doc, path, v, err);
+        if (!strcmp(name, "replace") && *path) return op_replace(*doc, path, v, err);
         return op_add(doc, path, v, err);
     }
     if (!strcmp(name, "remove")) {
@@ -283,8 +284,7 @@ static ds_status apply_op(struct json_object **doc, struct json_object *op, size
     return ds_fail(err, 400, NULL, "JSON Patch: unknown op \"%.40s\" (operation %zu)", name, i);
 }
 
-ds_status jsonpatch_apply(struct json_object **doc, struct json_object *patch,
-                          struct ds_error *err)
+ds_status jsonpatch_apply(struct json_object **doc, struct json_object *patch, struct ds_error *err)
 {
     if (!json_object_is_type(patch, json_type_array))
         return ds_fail(err, 400, NULL, "A JSON Patch must be a JSON array of operations.");

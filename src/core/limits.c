@@ -105,8 +105,8 @@ ds_status parse_attributes(const char *text, char **out, struct ds_error *err)
         json_object_put(o);
         return ds_fail(err, 400, "InvalidAttributes", "Attributes must be a JSON object.");
     }
-    const char *compact = json_object_to_json_string_ext(
-        o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    const char *compact =
+        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     size_t len = compact ? strlen(compact) : 0;
     if (len >= LIMIT_ATTRIBUTES_BYTES) {
         json_object_put(o);
@@ -122,9 +122,10 @@ ds_status parse_attributes(const char *text, char **out, struct ds_error *err)
 bool parse_integral(const char *s, size_t len, int64_t *out)
 {
     char buf[64];
-    while (len && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) s++, len--;
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' ||
-                   s[len - 1] == '\r'))
+    while (len && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+        s++, len--;
+    while (len &&
+           (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' || s[len - 1] == '\r'))
         len--;
     if (len == 0 || len >= sizeof buf) return false;
     memcpy(buf, s, len);
@@ -138,8 +139,8 @@ bool parse_integral(const char *s, size_t len, int64_t *out)
     }
     errno = 0;
     double d = strtod(buf, &end);
-    if (errno || *end || end == buf || !isfinite(d) || d != floor(d) || d >= 9223372036854775808.0 ||
-        d < -9223372036854775808.0)
+    if (errno || *end || end == buf || !isfinite(d) || d != floor(d) ||
+        d >= 9223372036854775808.0 || d < -9223372036854775808.0)
         return false;
     *out = (int64_t)d;
     return true;
@@ -169,15 +170,16 @@ ds_status parse_user_ids(const char *text, char **out, struct ds_error *err)
         struct json_object *v = json_object_array_get_idx(a, i);
         int64_t id;
         const char *t = json_object_get_string(v);
-        bool ok = (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double) ||
-                   json_object_is_type(v, json_type_string)) &&
-                  t && parse_integral(t, strlen(t), &id);
+        bool ok =
+            (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double) ||
+             json_object_is_type(v, json_type_string)) &&
+            t && parse_integral(t, strlen(t), &id);
         if (!ok) {
             json_object_put(a);
             return ds_fail(err, 400, "InvalidUserIds", "User id %zu is not an integer.", i + 1);
         }
-        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%lld", i ? "," : "",
-                                 (long long)id);
+        used +=
+            (size_t)snprintf(buf + used, sizeof buf - used, "%s%lld", i ? "," : "", (long long)id);
     }
     snprintf(buf + used, sizeof buf - used, "]");
     json_object_put(a);

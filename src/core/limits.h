@@ -9,9 +9,9 @@
 
 #include "core/error.h"
 
-#define LIMIT_NAME_BYTES 50          /* data store name, scope, entry key */
-#define LIMIT_VALUE_BYTES 4194304    /* serialized value */
-#define LIMIT_ATTRIBUTES_BYTES 300   /* serialized attributes: must be < this */
+#define LIMIT_NAME_BYTES 50        /* data store name, scope, entry key */
+#define LIMIT_VALUE_BYTES 4194304  /* serialized value */
+#define LIMIT_ATTRIBUTES_BYTES 300 /* serialized attributes: must be < this */
 #define LIMIT_USER_IDS 4
 #define LIMIT_JSON_DEPTH 1000
 

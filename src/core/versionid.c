@@ -18,8 +18,8 @@ void versionid_format(int64_t created_us, int64_t seq, int64_t version_us,
 {
     char tmp[96]; /* roomier than the id, so the compiler can prove no truncation */
     uint64_t number = (uint64_t)seq % UINT64_C(10000000000);
-    snprintf(tmp, sizeof tmp, "%016" PRIX64 ".%010" PRIu64 ".%016" PRIX64 ".01",
-             ticks(created_us), number, ticks(version_us));
+    snprintf(tmp, sizeof tmp, "%016" PRIX64 ".%010" PRIu64 ".%016" PRIX64 ".01", ticks(created_us),
+             number, ticks(version_us));
     memcpy(out, tmp, VERSIONID_LEN);
     out[VERSIONID_LEN] = '\0';
 }
@@ -39,7 +39,8 @@ bool versionid_parse(const char *id, int64_t *seq)
         !all(id + 45, 2, hex))
         return false;
     int64_t v = 0;
-    for (int i = 17; i < 27; i++) v = v * 10 + (id[i] - '0');
+    for (int i = 17; i < 27; i++)
+        v = v * 10 + (id[i] - '0');
     *seq = v;
     return true;
 }

@@ -71,16 +71,15 @@ void reply_json(struct ds_request *req, unsigned status, struct json_object *obj
     }
     size_t len;
     const char *text = json_compact(obj, &len);
-    struct MHD_Response *resp =
-        text ? MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)text, put_json,
-                                                                     obj)
-             : NULL;
+    struct MHD_Response *resp = text ? MHD_create_response_from_buffer_with_free_callback_cls(
+                                           len, (void *)text, put_json, obj)
+                                     : NULL;
     if (!resp) json_object_put(obj);
     queue(req, status, resp, "application/json");
 }
 
-void reply_raw(struct ds_request *req, unsigned status, const char *content_type,
-               const char *data, size_t len)
+void reply_raw(struct ds_request *req, unsigned status, const char *content_type, const char *data,
+               size_t len)
 {
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
@@ -103,7 +102,8 @@ void reply_pgresult(struct ds_request *req, unsigned status, const char *content
 
 void reply_empty(struct ds_request *req, unsigned status)
 {
-    struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     queue(req, status, resp, NULL);
 }
 

@@ -1,6 +1,6 @@
 /* http/reply.h — the only way handlers answer. Every handler ends in exactly one reply_*
  * call; errors are rendered in the body format of the route's API family:
- *   v1:                 {"error","message","errorDetails":[{"errorDetailType","datastoreErrorCode"}]}
+ *   v1: {"error","message","errorDetails":[{"errorDetailType","datastoreErrorCode"}]}
  *   v2/ordered/admin:   {"code","message","details":[...]} */
 #ifndef DS_HTTP_REPLY_H
 #define DS_HTTP_REPLY_H
@@ -16,8 +16,8 @@ void reply_header(struct ds_request *req, const char *name, const char *value);
 /* JSON body; takes ownership of obj (released even on error). */
 void reply_json(struct ds_request *req, unsigned status, struct json_object *obj);
 /* Body of len bytes at data, copied. */
-void reply_raw(struct ds_request *req, unsigned status, const char *content_type,
-               const char *data, size_t len);
+void reply_raw(struct ds_request *req, unsigned status, const char *content_type, const char *data,
+               size_t len);
 /* Body that lives inside res (e.g. a stored value): sent without copying; takes ownership
  * of res, which is cleared once the response is gone. */
 void reply_pgresult(struct ds_request *req, unsigned status, const char *content_type,

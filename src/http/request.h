@@ -31,33 +31,33 @@ struct req_kv {
 };
 
 struct ds_request {
-    struct ds_ctx *ctx;            /* borrowed */
-    struct MHD_Connection *conn;   /* borrowed from libmicrohttpd */
-    const char *method;            /* borrowed from libmicrohttpd, valid until completion */
-    char *path;                    /* raw (undecoded) path; owned */
-    const struct route *route;     /* matched route, or NULL */
-    char allowed[64];              /* for 405: methods the path does accept */
+    struct ds_ctx *ctx;          /* borrowed */
+    struct MHD_Connection *conn; /* borrowed from libmicrohttpd */
+    const char *method;          /* borrowed from libmicrohttpd, valid until completion */
+    char *path;                  /* raw (undecoded) path; owned */
+    const struct route *route;   /* matched route, or NULL */
+    char allowed[64];            /* for 405: methods the path does accept */
 
     struct req_param params[REQ_MAX_PARAMS]; /* path captures, in pattern order */
     int n_params;
-    int64_t universe_id;           /* {universe} capture, validated by the pipeline */
+    int64_t universe_id; /* {universe} capture, validated by the pipeline */
 
     struct req_kv query[REQ_MAX_QUERY]; /* decoded query arguments */
     int n_query;
     bool query_loaded;
-    bool query_invalid;            /* bad escape, NUL byte or too many arguments */
+    bool query_invalid; /* bad escape, NUL byte or too many arguments */
 
-    char *body;                    /* request body, NUL-terminated; owned */
+    char *body; /* request body, NUL-terminated; owned */
     size_t body_len, body_cap;
     bool body_too_large;
 
-    struct pg_conn *db;            /* lent by the pool for this request, or NULL */
+    struct pg_conn *db; /* lent by the pool for this request, or NULL */
 
     struct req_kv resp_headers[REQ_MAX_RESP_HEADERS]; /* extra response headers; owned */
     int n_resp_headers;
-    bool replied;                  /* a response has been queued */
-    int status;                    /* status of that response */
-    int64_t started_us;            /* monotonic start, for logs */
+    bool replied;       /* a response has been queued */
+    int status;         /* status of that response */
+    int64_t started_us; /* monotonic start, for logs */
 };
 
 /* Case-insensitive lookup of a decoded query argument; NULL if absent. */

@@ -27,20 +27,34 @@
 #define P_VERSION "universe-datastores.versions:read"
 
 /* The v2 entry routes, once per addressing form (default scope / explicit scope). */
-#define V2_ENTRY_ROUTES(scope)                                                                 \
-    {"GET", V2_ENTRIES(scope), FAMILY_V2, OP_LIST, P_LIST, ROUTE_DB, v2_list_entries},         \
-    {"POST", V2_ENTRIES(scope), FAMILY_V2, OP_SET, P_CREATE, ROUTE_DB, v2_create_entry},       \
-    {"GET", V2_ENTRIES(scope) "/{entry_id}:listRevisions", FAMILY_V2, OP_LIST_VERSIONS,        \
-     P_VERSIONS, ROUTE_DB, v2_list_revisions},                                                 \
-    {"POST", V2_ENTRIES(scope) "/{entry_id}:increment", FAMILY_V2, OP_INCREMENT, P_UPDATE,     \
-     ROUTE_DB, v2_increment_entry},                                                            \
-    {"POST", V2_ENTRIES(scope) "/{entry_id}:update", FAMILY_V2, OP_UPDATE, P_UPDATE, ROUTE_DB, \
-     v2_update_entry},                                                                         \
-    {"GET", V2_ENTRIES(scope) "/{entry_id}", FAMILY_V2, OP_GET, P_READ, ROUTE_DB, v2_get_entry}, \
-    {"PATCH", V2_ENTRIES(scope) "/{entry_id}", FAMILY_V2, OP_SET, P_UPDATE, ROUTE_DB,          \
-     v2_patch_entry},                                                                          \
-    {"DELETE", V2_ENTRIES(scope) "/{entry_id}", FAMILY_V2, OP_REMOVE, P_DELETE, ROUTE_DB,      \
-     v2_delete_entry}
+#define V2_ENTRY_ROUTES(scope)                                                                       \
+    {"GET", V2_ENTRIES(scope), FAMILY_V2, OP_LIST, P_LIST, ROUTE_DB, v2_list_entries},               \
+        {"POST", V2_ENTRIES(scope), FAMILY_V2, OP_SET, P_CREATE, ROUTE_DB, v2_create_entry},         \
+        {"GET",                                                                                      \
+         V2_ENTRIES(scope) "/{entry_id}:listRevisions",                                              \
+         FAMILY_V2,                                                                                  \
+         OP_LIST_VERSIONS,                                                                           \
+         P_VERSIONS,                                                                                 \
+         ROUTE_DB,                                                                                   \
+         v2_list_revisions},                                                                         \
+        {"POST",                                                                                     \
+         V2_ENTRIES(scope) "/{entry_id}:increment",                                                  \
+         FAMILY_V2,                                                                                  \
+         OP_INCREMENT,                                                                               \
+         P_UPDATE,                                                                                   \
+         ROUTE_DB,                                                                                   \
+         v2_increment_entry},                                                                        \
+        {"POST",         V2_ENTRIES(scope) "/{entry_id}:update",                                     \
+         FAMILY_V2,      OP_UPDATE,                                                                  \
+         P_UPDATE,       ROUTE_DB,                                                                   \
+         v2_update_entry},                                                                           \
+        {"GET", V2_ENTRIES(scope) "/{entry_id}", FAMILY_V2, OP_GET, P_READ, ROUTE_DB, v2_get_entry}, \
+        {"PATCH",       V2_ENTRIES(scope) "/{entry_id}", FAMILY_V2, OP_SET, P_UPDATE, ROUTE_DB,      \
+         v2_patch_entry},                                                                            \
+    {                                                                                                \
+        "DELETE", V2_ENTRIES(scope) "/{entry_id}", FAMILY_V2, OP_REMOVE, P_DELETE, ROUTE_DB,         \
+            v2_delete_entry                                                                          \
+    }
 
 const struct route routes[] = {
     {"GET", "/healthz", FAMILY_OPS, OP_NONE, NULL, 0, ops_healthz},
@@ -72,12 +86,18 @@ const size_t route_count = sizeof routes / sizeof routes[0];
 const char *op_name(enum ds_op op)
 {
     static const char *const names[] = {
-        [OP_NONE] = "none",         [OP_GET] = "get",
-        [OP_SET] = "set",           [OP_UPDATE] = "update",
-        [OP_INCREMENT] = "increment", [OP_REMOVE] = "remove",
-        [OP_LIST] = "list",         [OP_LIST_VERSIONS] = "listVersions",
-        [OP_GET_VERSION] = "getVersion", [OP_SORTED] = "sorted",
-        [OP_LOCK] = "lock",         [OP_LIST_STORES] = "listStores",
+        [OP_NONE] = "none",
+        [OP_GET] = "get",
+        [OP_SET] = "set",
+        [OP_UPDATE] = "update",
+        [OP_INCREMENT] = "increment",
+        [OP_REMOVE] = "remove",
+        [OP_LIST] = "list",
+        [OP_LIST_VERSIONS] = "listVersions",
+        [OP_GET_VERSION] = "getVersion",
+        [OP_SORTED] = "sorted",
+        [OP_LOCK] = "lock",
+        [OP_LIST_STORES] = "listStores",
         [OP_DELETE_STORE] = "deleteStore",
     };
     return (size_t)op < sizeof names / sizeof names[0] ? names[op] : "none";
@@ -88,7 +108,8 @@ static long next_segment(const char *s, size_t *pos)
 {
     if (s[*pos] != '/') return -1;
     size_t start = ++*pos;
-    while (s[*pos] && s[*pos] != '/') ++*pos;
+    while (s[*pos] && s[*pos] != '/')
+        ++*pos;
     return (long)(*pos - start);
 }
 
@@ -116,7 +137,7 @@ static bool match_pattern(const char *pattern, const char *path, struct capture 
         const char *close = memchr(pseg, '}', (size_t)plen);
         if (!close) return false;
         size_t suffix_len = (size_t)(pseg + plen - (close + 1)); /* ":verb" or 0 */
-        if ((size_t)slen <= suffix_len) return false;             /* capture must be non-empty */
+        if ((size_t)slen <= suffix_len) return false;            /* capture must be non-empty */
         if (suffix_len && memcmp(sseg + slen - suffix_len, close + 1, suffix_len) != 0)
             return false;
         if (*ncap >= REQ_MAX_PARAMS) return false;

@@ -40,7 +40,8 @@ static bool append_body(struct ds_request *req, const char *data, size_t len)
     if (req->body_len + len > HTTP_BODY_MAX) return false;
     if (req->body_len + len + 1 > req->body_cap) {
         size_t cap = req->body_cap ? req->body_cap : 4096;
-        while (cap < req->body_len + len + 1) cap *= 2;
+        while (cap < req->body_len + len + 1)
+            cap *= 2;
         if (cap > HTTP_BODY_MAX + 1) cap = HTTP_BODY_MAX + 1;
         char *nb = realloc(req->body, cap);
         if (!nb) return false;
@@ -60,9 +61,8 @@ static void reply_too_large(struct ds_request *req)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **req_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
 {
     struct ds_ctx *ctx = cls;
     (void)version;
@@ -79,8 +79,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         atomic_fetch_add(&ctx->inflight, 1);
         atomic_fetch_add(&ctx->requests_total, 1);
         if (!req->path) return MHD_NO;
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *cl =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl) {
             char *end;
             errno = 0;
@@ -121,7 +121,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     log_debug("%s %s %d %.3fms%s", req->method, req->path ? req->path : "?", req->status,
               (double)(monotonic_us() - req->started_us) / 1000.0,
               toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
-    for (int i = 0; i < req->n_params; i++) free(req->params[i].value);
+    for (int i = 0; i < req->n_params; i++)
+        free(req->params[i].value);
     for (int i = 0; i < req->n_query; i++) {
         free(req->query[i].name);
         free(req->query[i].value);

@@ -74,7 +74,8 @@ static bool find_bindir(char *out, size_t cap)
     if (!path) return false;
     char buf[4096];
     snprintf(buf, sizeof buf, "%s", path);
-    for (char *save = NULL, *dir = strtok_r(buf, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+    for (char *save = NULL, *dir = strtok_r(buf, ":", &save); dir;
+         dir = strtok_r(NULL, ":", &save)) {
         if (is_executable(dir, "initdb") && is_executable(dir, "postgres")) {
             snprintf(out, cap, "%s", dir);
             return true;
@@ -213,8 +214,8 @@ static ds_status start_postmaster(struct pg_embedded *pg, const char *log_path, 
         char path[4200], sockdir[4200];
         snprintf(path, sizeof path, "%s/postgres", pg->bindir);
         snprintf(sockdir, sizeof sockdir, "unix_socket_directories=%s", pg->data_dir);
-        execl(path, "postgres", "-D", pg->pgdata, "-p", PG_PORT, "-c", "listen_addresses=",
-              "-c", sockdir, "-c", "max_connections=200", "-c", "shared_buffers=128MB", (char *)0);
+        execl(path, "postgres", "-D", pg->pgdata, "-p", PG_PORT, "-c", "listen_addresses=", "-c",
+              sockdir, "-c", "max_connections=200", "-c", "shared_buffers=128MB", (char *)0);
         _exit(127);
     }
     pg->postmaster = pid;
@@ -314,8 +315,8 @@ ds_status pg_embedded_start(struct pg_embedded *pg, const char *data_dir, char *
 
     if (access(version_file, F_OK) != 0) {
         log_info("creating PostgreSQL cluster in %s", pg->pgdata);
-        char *const argv[] = {"initdb", "-D", pg->pgdata, "-U", "datastored", "-A", "trust",
-                              "-E", "UTF8", "--locale=C", (char *)0};
+        char *const argv[] = {"initdb", "-D", pg->pgdata, "-U",         "datastored", "-A",
+                              "trust",  "-E", "UTF8",     "--locale=C", (char *)0};
         int rc = run_tool(pg, argv, log_path);
         if (rc != 0) {
             char prefix[256];

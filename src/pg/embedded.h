@@ -10,11 +10,11 @@
 #include "core/error.h"
 
 struct pg_embedded {
-    char data_dir[4096]; /* absolute --data-dir; also the unix socket directory */
-    char pgdata[4096];   /* data_dir/pg: the cluster */
-    char bindir[4096];   /* where initdb and postgres live */
-    char conninfo[4400]; /* libpq conninfo of the running cluster */
-    pid_t postmaster;    /* child process; 0 when not running */
+    char data_dir[4096];  /* absolute --data-dir; also the unix socket directory */
+    char pgdata[4096];    /* data_dir/pg: the cluster */
+    char bindir[4096];    /* where initdb and postgres live */
+    char conninfo[4400];  /* libpq conninfo of the running cluster */
+    pid_t postmaster;     /* child process; 0 when not running */
     bool drop_privileges; /* running as root: PostgreSQL runs as run_uid/run_gid */
     uid_t run_uid;
     gid_t run_gid;

@@ -56,8 +56,8 @@ static bool ensure_ready(struct pg_pool *pool, struct pg_conn *c)
 }
 
 ds_status pg_pool_init(struct pg_pool *pool, const char *conninfo, size_t size,
-                       const struct pg_statement *const *statement_sets, size_t n_sets,
-                       char *err, size_t cap)
+                       const struct pg_statement *const *statement_sets, size_t n_sets, char *err,
+                       size_t cap)
 {
     memset(pool, 0, sizeof *pool);
     pool->conninfo = strdup(conninfo);
@@ -73,7 +73,8 @@ ds_status pg_pool_init(struct pg_pool *pool, const char *conninfo, size_t size,
     pool->n_statement_sets = n_sets;
     pthread_mutex_init(&pool->mu, NULL);
     pthread_cond_init(&pool->cv, NULL);
-    for (size_t i = 0; i < size; i++) pool->free_stack[pool->n_free++] = size - 1 - i;
+    for (size_t i = 0; i < size; i++)
+        pool->free_stack[pool->n_free++] = size - 1 - i;
     /* Connect one now so a wrong URL or a failing statement stops the start-up. */
     if (!ensure_ready(pool, &pool->conns[0])) {
         snprintf(err, cap, "cannot connect to PostgreSQL or prepare statements (see log)");

@@ -26,7 +26,7 @@ struct pg_conn {
 };
 
 struct pg_pool {
-    char *conninfo;                     /* owned copy */
+    char *conninfo;                                   /* owned copy */
     const struct pg_statement *const *statement_sets; /* NULL-name-terminated arrays; borrowed */
     size_t n_statement_sets;
     struct pg_conn *conns; /* size entries */
@@ -40,8 +40,8 @@ struct pg_pool {
 };
 
 ds_status pg_pool_init(struct pg_pool *pool, const char *conninfo, size_t size,
-                       const struct pg_statement *const *statement_sets, size_t n_sets,
-                       char *err, size_t cap) DS_MUSTCHECK;
+                       const struct pg_statement *const *statement_sets, size_t n_sets, char *err,
+                       size_t cap) DS_MUSTCHECK;
 void pg_pool_destroy(struct pg_pool *pool);
 
 /* Lends a ready connection, waiting up to timeout_ms for a free one. On failure returns

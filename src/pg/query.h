@@ -24,7 +24,8 @@ struct pg_params {
 
 void pgp_init(struct pg_params *p);
 void pgp_text(struct pg_params *p, const char *s); /* NULL → SQL NULL */
-void pgp_bytes(struct pg_params *p, const char *data, size_t len); /* text value, not NUL-terminated */
+void pgp_bytes(struct pg_params *p, const char *data,
+               size_t len); /* text value, not NUL-terminated */
 void pgp_i64(struct pg_params *p, int64_t v);
 void pgp_bool(struct pg_params *p, bool v);
 

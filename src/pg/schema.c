@@ -33,8 +33,10 @@ static bool is_applied(PGconn *c, int version, bool *applied, char *err, size_t 
     PGresult *r = PQexecParams(c, "SELECT 1 FROM schema_migrations WHERE version = $1", 1, NULL,
                                params, NULL, NULL, 0);
     bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
-    if (ok) *applied = PQntuples(r) > 0;
-    else snprintf(err, cap, "%s", PQerrorMessage(c));
+    if (ok)
+        *applied = PQntuples(r) > 0;
+    else
+        snprintf(err, cap, "%s", PQerrorMessage(c));
     PQclear(r);
     return ok;
 }
@@ -71,7 +73,8 @@ ds_status schema_migrate(PGconn *c, int *applied_count, char *err, size_t cap)
                 strcmp(PQgetvalue(r, 0, 0), "UTF8") == 0;
     PQclear(r);
     if (!utf8) {
-        snprintf(err, cap, "the database must use UTF8 encoding (CREATE DATABASE ... ENCODING 'UTF8')");
+        snprintf(err, cap,
+                 "the database must use UTF8 encoding (CREATE DATABASE ... ENCODING 'UTF8')");
         return DS_ERR;
     }
     if (!exec_ok(c, "SELECT pg_advisory_lock(" SCHEMA_LOCK_KEY ")", inner, sizeof inner)) {
@@ -100,8 +103,8 @@ ds_status schema_migrate(PGconn *c, int *applied_count, char *err, size_t cap)
     exec_ok(c, "SELECT pg_advisory_unlock(" SCHEMA_LOCK_KEY ")", ignored, sizeof ignored);
     if (!ok) {
         if (failed)
-            snprintf(err, cap, "schema migration %03d_%s failed: %s", failed->version,
-                     failed->name, inner);
+            snprintf(err, cap, "schema migration %03d_%s failed: %s", failed->version, failed->name,
+                     inner);
         else
             snprintf(err, cap, "schema migration failed: %s", inner);
         return DS_ERR;

@@ -48,8 +48,7 @@ static ds_status check_preconditions(const struct write_spec *spec, const struct
     }
     if (spec->if_absent && active)
         return ds_fail(err, 409, NULL, "The entry already exists (exclusiveCreate).");
-    if (spec->create_only && active)
-        return ds_fail(err, 400, NULL, "The entry already exists.");
+    if (spec->create_only && active) return ds_fail(err, 400, NULL, "The entry already exists.");
     if (spec->must_exist && !active)
         return ds_fail(err, 404, "EntryNotFound", "Entry not found in the datastore.");
     return DS_OK;
@@ -123,12 +122,8 @@ static ds_status build_outcome(const struct write_spec *spec, const struct entry
         }
         md5_base64(out->value, out->value_len, out->md5);
         bool active = row->found && !row->deleted;
-        const char *users = spec->user_ids ? spec->user_ids
-                            : active      ? row->user_ids
-                                          : "[]";
-        const char *attrs = spec->attributes ? spec->attributes
-                            : active        ? row->attributes
-                                            : "{}";
+        const char *users = spec->user_ids ? spec->user_ids : active ? row->user_ids : "[]";
+        const char *attrs = spec->attributes ? spec->attributes : active ? row->attributes : "{}";
         out->user_ids = strdup(users);
         out->attributes = strdup(attrs);
     }

@@ -23,16 +23,16 @@ enum write_op {
 /* What to write and under which conditions. Pointers borrowed. */
 struct write_spec {
     enum write_op op;
-    const char *value;        /* WRITE_SET: validated JSON text */
+    const char *value; /* WRITE_SET: validated JSON text */
     size_t value_len;
-    int64_t amount;           /* WRITE_INCREMENT */
+    int64_t amount;            /* WRITE_INCREMENT */
     struct json_object *patch; /* WRITE_PATCH */
-    const char *user_ids;     /* canonical JSON; NULL keeps the current ones */
-    const char *attributes;   /* canonical JSON; NULL keeps the current ones */
-    const char *if_version;   /* matchVersion / etag: the current version must be this (409) */
-    bool if_absent;           /* exclusiveCreate: an active entry must not exist (409) */
-    bool create_only;         /* v2 create: an active entry must not exist (400) */
-    bool must_exist;          /* an active entry must exist (404) */
+    const char *user_ids;      /* canonical JSON; NULL keeps the current ones */
+    const char *attributes;    /* canonical JSON; NULL keeps the current ones */
+    const char *if_version;    /* matchVersion / etag: the current version must be this (409) */
+    bool if_absent;            /* exclusiveCreate: an active entry must not exist (409) */
+    bool create_only;          /* v2 create: an active entry must not exist (400) */
+    bool must_exist;           /* an active entry must exist (404) */
 };
 
 /* The key's state after the write. */
@@ -43,12 +43,12 @@ struct write_outcome {
     int64_t version_us;
     char version[VERSIONID_LEN + 1];
     bool deleted;
-    const char *value;  /* the stored value (points into spec or value_buf); NULL if deleted */
+    const char *value; /* the stored value (points into spec or value_buf); NULL if deleted */
     size_t value_len;
-    char *value_buf;    /* owned: a value computed here (increment, patch) */
+    char *value_buf; /* owned: a value computed here (increment, patch) */
     char md5[25];
-    char *user_ids;     /* owned */
-    char *attributes;   /* owned */
+    char *user_ids;   /* owned */
+    char *attributes; /* owned */
 };
 void write_outcome_free(struct write_outcome *o);
 

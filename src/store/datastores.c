@@ -4,11 +4,10 @@
 #include "pg/query.h"
 
 const struct pg_statement datastores_statements[] = {
-    {"datastores_list",
-     "SELECT name, created_us, deleted_us FROM datastores"
-     " WHERE universe_id = $1 AND starts_with(name, $2) AND name > $3"
-     "  AND ($4::boolean OR deleted_us IS NULL)"
-     " ORDER BY name LIMIT $5"},
+    {"datastores_list", "SELECT name, created_us, deleted_us FROM datastores"
+                        " WHERE universe_id = $1 AND starts_with(name, $2) AND name > $3"
+                        "  AND ($4::boolean OR deleted_us IS NULL)"
+                        " ORDER BY name LIMIT $5"},
     {"datastore_delete",
      "UPDATE datastores SET deleted_us = coalesce(deleted_us, $3)"
      " WHERE universe_id = $1 AND name = $2 RETURNING name, created_us, deleted_us"},

@@ -10,21 +10,20 @@
 #include "pg/query.h"
 
 #define KEY_MATCH "universe_id = $1 AND datastore = $2 AND scope = $3 AND key = $4"
-#define ROW_COLUMNS                                                                            \
-    "created_us, version_seq, version_us, version_hour_first, deleted, value, value_md5,"     \
+#define ROW_COLUMNS                                                                                \
+    "created_us, version_seq, version_us, version_hour_first, deleted, value, value_md5,"          \
     " content_length, user_ids, attributes"
-#define HISTORY_COLUMNS                                                                        \
-    "object_created_us, version_seq, version_us, false, deleted, value, value_md5,"           \
+#define HISTORY_COLUMNS                                                                            \
+    "object_created_us, version_seq, version_us, false, deleted, value, value_md5,"                \
     " content_length, user_ids, attributes"
 /* Every UTF-8 continuation of a ≤ 50-byte key sorts below 13 × U+10FFFF (52 bytes), so
  * prefix || this is an exact upper bound for keys starting with prefix. */
 #define PREFIX_CEILING "repeat(chr(1114111), 13)"
 
 const struct pg_statement entries_statements[] = {
-    {"entry_read",
-     "SELECT d.deleted_us IS NOT NULL, e.* FROM datastores d LEFT JOIN LATERAL ("
-     "  SELECT " ROW_COLUMNS " FROM entries WHERE " KEY_MATCH ") e ON true"
-     " WHERE d.universe_id = $1 AND d.name = $2"},
+    {"entry_read", "SELECT d.deleted_us IS NOT NULL, e.* FROM datastores d LEFT JOIN LATERAL ("
+                   "  SELECT " ROW_COLUMNS " FROM entries WHERE " KEY_MATCH ") e ON true"
+                   " WHERE d.universe_id = $1 AND d.name = $2"},
     {"entry_read_lock",
      "SELECT d.deleted_us IS NOT NULL, e.* FROM datastores d LEFT JOIN LATERAL ("
      "  SELECT " ROW_COLUMNS " FROM entries WHERE " KEY_MATCH " FOR UPDATE) e ON true"
@@ -50,15 +49,13 @@ const struct pg_statement entries_statements[] = {
      "  version_hour_first = $8, deleted = $9, value = $10, value_md5 = $11,"
      "  content_length = $12, user_ids = $13, attributes = $14, schema_version = $15"
      " WHERE " KEY_MATCH},
-    {"version_get",
-     "SELECT " ROW_COLUMNS " FROM entries WHERE " KEY_MATCH " AND version_seq = $5"
-     " UNION ALL SELECT " HISTORY_COLUMNS " FROM entry_versions WHERE " KEY_MATCH
-     " AND version_seq = $5"},
-    {"version_at",
-     "SELECT * FROM ("
-     "  SELECT " ROW_COLUMNS " FROM entries WHERE " KEY_MATCH " AND version_us <= $5"
-     "  UNION ALL SELECT " HISTORY_COLUMNS " FROM entry_versions WHERE " KEY_MATCH
-     "  AND version_us <= $5) v ORDER BY version_seq DESC LIMIT 1"},
+    {"version_get", "SELECT " ROW_COLUMNS " FROM entries WHERE " KEY_MATCH " AND version_seq = $5"
+                    " UNION ALL SELECT " HISTORY_COLUMNS " FROM entry_versions WHERE " KEY_MATCH
+                    " AND version_seq = $5"},
+    {"version_at", "SELECT * FROM ("
+                   "  SELECT " ROW_COLUMNS " FROM entries WHERE " KEY_MATCH " AND version_us <= $5"
+                   "  UNION ALL SELECT " HISTORY_COLUMNS " FROM entry_versions WHERE " KEY_MATCH
+                   "  AND version_us <= $5) v ORDER BY version_seq DESC LIMIT 1"},
     {"versions_asc",
      "SELECT version_seq, version_us, deleted, content_length, created_us FROM ("
      "  SELECT version_seq, version_us, deleted, content_length, created_us FROM entries"
@@ -163,8 +160,10 @@ static void write_params(struct pg_params *p, const struct entry_write *w)
     pgp_i64(p, w->version_us);
     pgp_bool(p, w->hour_first);
     pgp_bool(p, w->deleted);
-    if (w->value) pgp_bytes(p, w->value, w->value_len);
-    else pgp_text(p, NULL);
+    if (w->value)
+        pgp_bytes(p, w->value, w->value_len);
+    else
+        pgp_text(p, NULL);
     pgp_text(p, w->md5);
     pgp_i64(p, (int64_t)w->value_len);
     pgp_text(p, w->user_ids);
@@ -186,8 +185,7 @@ ds_status store_entry_insert(struct pg_conn *db, const struct entry_ref *ref,
 }
 
 ds_status store_entry_update(struct pg_conn *db, const struct entry_ref *ref,
-                             const struct entry_write *w, bool keep_previous,
-                             struct ds_error *err)
+                             const struct entry_write *w, bool keep_previous, struct ds_error *err)
 {
     struct pg_params p;
     key_params(&p, ref);
@@ -241,8 +239,8 @@ ds_status store_versions_list(struct pg_conn *db, const struct entry_ref *ref, i
 
 ds_status store_entries_list(struct pg_conn *db, int64_t universe, const char *datastore,
                              const char *scope, const char *prefix, const char *after_scope,
-                             const char *after_key, bool include_deleted, int limit,
-                             PGresult **out, struct ds_error *err)
+                             const char *after_key, bool include_deleted, int limit, PGresult **out,
+                             struct ds_error *err)
 {
     struct pg_params p;
     pgp_init(&p);

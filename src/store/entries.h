@@ -26,16 +26,16 @@ enum store_state { STORE_ABSENT, STORE_ACTIVE, STORE_DELETED };
 
 /* One version of a key (the current one, or one from history). */
 struct entry_row {
-    PGresult *res;          /* owns the strings; NULL when nothing was read */
+    PGresult *res; /* owns the strings; NULL when nothing was read */
     bool found;
-    int64_t created_us;     /* key creation */
+    int64_t created_us; /* key creation */
     int64_t version_seq;
     int64_t version_us;
-    bool hour_first;        /* current rows only */
+    bool hour_first; /* current rows only */
     bool deleted;
-    const char *value;      /* NULL for a tombstone */
+    const char *value; /* NULL for a tombstone */
     size_t value_len;
-    const char *md5;        /* base64 MD5 of value; NULL for a tombstone */
+    const char *md5; /* base64 MD5 of value; NULL for a tombstone */
     int content_length;
     const char *user_ids;   /* JSON array text */
     const char *attributes; /* JSON object text */
@@ -94,7 +94,7 @@ ds_status store_versions_list(struct pg_conn *db, const struct entry_ref *ref, i
  * ordered, at most limit rows. Result columns: 0 scope, 1 key, 2 deleted. */
 ds_status store_entries_list(struct pg_conn *db, int64_t universe, const char *datastore,
                              const char *scope, const char *prefix, const char *after_scope,
-                             const char *after_key, bool include_deleted, int limit,
-                             PGresult **out, struct ds_error *err) DS_MUSTCHECK;
+                             const char *after_key, bool include_deleted, int limit, PGresult **out,
+                             struct ds_error *err) DS_MUSTCHECK;
 
 #endif

@@ -85,7 +85,8 @@ bool proc_spawn_as(struct ds_proc *p, const char *const *args, int uid, int gid)
     argv[n++] = DATASTORED_BIN;
     argv[n++] = "--listen";
     argv[n++] = "127.0.0.1:0";
-    for (int i = 0; args && args[i] && n < 62; i++) argv[n++] = args[i];
+    for (int i = 0; args && args[i] && n < 62; i++)
+        argv[n++] = args[i];
     argv[n] = NULL;
     pid_t pid = fork();
     if (pid < 0) return false;
@@ -140,7 +141,8 @@ void proc_start_on_fresh_db(struct ds_proc *p, const char *dbname, const char *c
     const char *conninfo = harness_fresh_database(dbname);
     const char *args[32] = {"--database-url", conninfo};
     int n = 2;
-    for (int i = 0; extra && extra[i] && n < 31; i++) args[n++] = extra[i];
+    for (int i = 0; extra && extra[i] && n < 31; i++)
+        args[n++] = extra[i];
     args[n] = NULL;
     if (!proc_start(p, args)) {
         fprintf(stderr, "datastored did not start; log: %s\n", p->log_path);
@@ -174,7 +176,8 @@ bool proc_log_contains(const struct ds_proc *p, const char *needle)
     if (!f) return false;
     char line[4096];
     bool found = false;
-    while (!found && fgets(line, sizeof line, f)) found = strstr(line, needle) != NULL;
+    while (!found && fgets(line, sizeof line, f))
+        found = strstr(line, needle) != NULL;
     fclose(f);
     return found;
 }
@@ -205,7 +208,8 @@ struct http_resp http_do(const char *method, const char *url, const char *body, 
     CURL *c = curl_easy_init();
     ck_assert_ptr_nonnull(c);
     struct curl_slist *hl = NULL;
-    for (int i = 0; headers && headers[i]; i++) hl = curl_slist_append(hl, headers[i]);
+    for (int i = 0; headers && headers[i]; i++)
+        hl = curl_slist_append(hl, headers[i]);
     if (body) hl = curl_slist_append(hl, "Expect:");
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
@@ -221,8 +225,10 @@ struct http_resp http_do(const char *method, const char *url, const char *body, 
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &bhead);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     CURLcode rc = curl_easy_perform(c);
-    if (rc == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-    else r.status = -1;
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    else
+        r.status = -1;
     curl_slist_free_all(hl);
     curl_easy_cleanup(c);
     r.body = bbody.data ? bbody.data : strdup("");
@@ -246,7 +252,8 @@ const char *http_header(const struct http_resp *r, const char *name, char *buf, 
         size_t llen = eol ? (size_t)(eol - line) : strlen(line);
         if (llen > nlen && line[nlen] == ':' && strncasecmp(line, name, nlen) == 0) {
             const char *v = line + nlen + 1;
-            while (*v == ' ') v++;
+            while (*v == ' ')
+                v++;
             size_t vlen = llen - (size_t)(v - line);
             if (vlen >= cap) vlen = cap - 1;
             memcpy(buf, v, vlen);

@@ -41,7 +41,7 @@ void proc_start_on_fresh_db(struct ds_proc *p, const char *dbname, const char *c
 
 struct http_resp {
     long status;
-    char *body;    /* NUL-terminated; owned */
+    char *body; /* NUL-terminated; owned */
     size_t len;
     char *headers; /* raw header block; owned */
 };

@@ -86,11 +86,13 @@ static void *run_job(void *arg)
     char url[512], body[256];
     for (int i = 0; i < PER_CLIENT; i++) {
         if (j->kind == 0) {
-            snprintf(url, sizeof url, "%s/cloud/v2/universes/%lld/data-stores/C/entries/n:increment",
+            snprintf(url, sizeof url,
+                     "%s/cloud/v2/universes/%lld/data-stores/C/entries/n:increment",
                      j->server->base_url, j->universe);
             if (client_do(&c, "POST", url, "{\"amount\":1}") != 200) j->failures++;
         } else if (j->kind == 1) {
-            snprintf(url, sizeof url, "%s/cloud/v2/universes/%lld/data-stores/C/entries/list:update",
+            snprintf(url, sizeof url,
+                     "%s/cloud/v2/universes/%lld/data-stores/C/entries/list:update",
                      j->server->base_url, j->universe);
             snprintf(body, sizeof body, "[{\"op\":\"add\",\"path\":\"/-\",\"value\":%d}]", i);
             if (client_do(&c, "POST", url, body) != 200) j->failures++;
@@ -105,7 +107,8 @@ static void *run_job(void *arg)
                 struct json_object *e = json_tokener_parse(c.body), *v;
                 json_object_object_get_ex(e, "value", &v);
                 long long n = json_object_get_int64(v);
-                snprintf(body, sizeof body, "{\"value\":%lld,\"etag\":\"%s\"}", n + 1, jstr(e, "etag"));
+                snprintf(body, sizeof body, "{\"value\":%lld,\"etag\":\"%s\"}", n + 1,
+                         jstr(e, "etag"));
                 json_object_put(e);
                 long st = client_do(&c, "PATCH", url, body);
                 if (st == 200) break;
@@ -140,8 +143,9 @@ static void run_clients(int kind, long long u, long *retries)
 
 static struct json_object *get_entry(long long u, const char *key)
 {
-    struct http_resp r = http_do("GET", url_of(&a, "/cloud/v2/universes/%lld/data-stores/C/entries/%s", u, key),
-                                 NULL, 0, NULL);
+    struct http_resp r =
+        http_do("GET", url_of(&a, "/cloud/v2/universes/%lld/data-stores/C/entries/%s", u, key),
+                NULL, 0, NULL);
     ck_assert_int_eq(r.status, 200);
     struct json_object *o = http_json(&r);
     http_free(&r);
@@ -164,8 +168,10 @@ END_TEST
 START_TEST(concurrent_json_patch_updates_lose_nothing)
 {
     long long u = unique_universe();
-    struct http_resp r = http_do("PATCH", url_of(&a, "/cloud/v2/universes/%lld/data-stores/C/entries/list?allowMissing=true", u),
-                                 "{\"value\":[]}", 12, NULL);
+    struct http_resp r = http_do(
+        "PATCH",
+        url_of(&a, "/cloud/v2/universes/%lld/data-stores/C/entries/list?allowMissing=true", u),
+        "{\"value\":[]}", 12, NULL);
     ck_assert_int_eq(r.status, 200);
     http_free(&r);
     long retries;
@@ -181,8 +187,10 @@ END_TEST
 START_TEST(optimistic_etag_loop_loses_nothing)
 {
     long long u = unique_universe();
-    struct http_resp r = http_do("PATCH", url_of(&a, "/cloud/v2/universes/%lld/data-stores/C/entries/opt?allowMissing=true", u),
-                                 "{\"value\":0}", 11, NULL);
+    struct http_resp r = http_do(
+        "PATCH",
+        url_of(&a, "/cloud/v2/universes/%lld/data-stores/C/entries/opt?allowMissing=true", u),
+        "{\"value\":0}", 11, NULL);
     ck_assert_int_eq(r.status, 200);
     http_free(&r);
     long retries;
@@ -240,8 +248,10 @@ START_TEST(acknowledged_writes_survive_kill9)
     for (int i = 0; i < w.acknowledged; i++) {
         struct http_resp r = http_do(
             "GET",
-            url_of(&victim, "/datastores/v1/universes/%lld/standard-datastores/datastore/entries/entry"
-                            "?datastoreName=K&entryKey=k%d", u, i),
+            url_of(&victim,
+                   "/datastores/v1/universes/%lld/standard-datastores/datastore/entries/entry"
+                   "?datastoreName=K&entryKey=k%d",
+                   u, i),
             NULL, 0, NULL);
         char want[32];
         snprintf(want, sizeof want, "{\"i\":%d}", i);

@@ -66,8 +66,7 @@ static void lifecycle(const char *data_dir, int uid, int gid)
     /* kill -9: PostgreSQL follows (parent-death signal) and a restart recovers. */
     ck_assert_int_eq(proc_stop(&p, SIGKILL), 128 + SIGKILL);
     ck_assert_msg(process_gone_within(pm, 20), "postgres %ld outlived a killed service", pm);
-    ck_assert_msg(proc_start_as(&p, args, uid, gid), "start after kill -9 failed: %s",
-                  p.log_path);
+    ck_assert_msg(proc_start_as(&p, args, uid, gid), "start after kill -9 failed: %s", p.log_path);
     expect_healthy(&p);
     ck_assert_int_eq(proc_stop(&p, SIGTERM), 0);
 }

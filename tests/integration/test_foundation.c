@@ -198,7 +198,8 @@ START_TEST(two_instances_migrate_once)
     int applied_a = proc_log_contains(&a, "applied schema migration 001");
     int applied_b = proc_log_contains(&b, "applied schema migration 001");
     ck_assert_int_eq(applied_a + applied_b, 1);
-    const char *n = harness_sql(conninfo, "SELECT count(*) FROM schema_migrations WHERE version = 1");
+    const char *n =
+        harness_sql(conninfo, "SELECT count(*) FROM schema_migrations WHERE version = 1");
     ck_assert_str_eq(n, "1");
     struct http_resp r = http_do("GET", url_of(&b, "/readyz"), NULL, 0, NULL);
     ck_assert_int_eq(r.status, 200);

@@ -49,8 +49,7 @@ static void set_ok(const struct ds_proc *p, long long u, const char *qs, const c
     http_free(&r);
 }
 
-static void expect_v1_error(struct http_resp *r, long status, const char *error,
-                            const char *detail)
+static void expect_v1_error(struct http_resp *r, long status, const char *error, const char *detail)
 {
     ck_assert_msg(r->status == status, "status %ld (want %ld): %s", r->status, status, r->body);
     struct json_object *o = http_json(r);
@@ -70,11 +69,12 @@ static void expect_v1_error(struct http_resp *r, long status, const char *error,
 START_TEST(set_get_roundtrip_with_headers)
 {
     long long u = unique_universe();
-    const char *h[] = {"roblox-entry-userids: [269323, 5]", "roblox-entry-attributes: {\"tier\":\"gold\"}",
+    const char *h[] = {"roblox-entry-userids: [269323, 5]",
+                       "roblox-entry-attributes: {\"tier\":\"gold\"}",
                        "content-type: application/json", NULL};
     const char *body = "{\"coins\": 1.50,  \"name\":\"\\u00e9t\\u00e9\"}";
-    struct http_resp r = v1(&srv, "POST", u, "/datastore/entries/entry?datastoreName=Players&entryKey=user_1",
-                            body, h);
+    struct http_resp r = v1(
+        &srv, "POST", u, "/datastore/entries/entry?datastoreName=Players&entryKey=user_1", body, h);
     ck_assert_int_eq(r.status, 200);
     struct json_object *ev = http_json(&r);
     const char *version = jstr(ev, "version");
@@ -87,13 +87,15 @@ START_TEST(set_get_roundtrip_with_headers)
     json_object_put(ev);
     http_free(&r);
 
-    r = v1(&srv, "GET", u, "/datastore/entries/entry?datastoreName=Players&entryKey=user_1", NULL, NULL);
+    r = v1(&srv, "GET", u, "/datastore/entries/entry?datastoreName=Players&entryKey=user_1", NULL,
+           NULL);
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, body);
     char hv[256];
     ck_assert_str_eq(http_header(&r, "roblox-entry-version", hv, sizeof hv), want_version);
     ck_assert_str_eq(http_header(&r, "roblox-entry-userids", hv, sizeof hv), "[269323,5]");
-    ck_assert_str_eq(http_header(&r, "roblox-entry-attributes", hv, sizeof hv), "{\"tier\":\"gold\"}");
+    ck_assert_str_eq(http_header(&r, "roblox-entry-attributes", hv, sizeof hv),
+                     "{\"tier\":\"gold\"}");
     ck_assert_ptr_nonnull(http_header(&r, "roblox-entry-created-time", hv, sizeof hv));
     ck_assert_ptr_nonnull(strstr(hv, "+00:00"));
     ck_assert_ptr_nonnull(http_header(&r, "roblox-entry-version-created-time", hv, sizeof hv));
@@ -169,8 +171,8 @@ START_TEST(invalid_values_refused)
     long long u = unique_universe();
     const char *bad[] = {"", "{", "{'a':1}", "\"\xff\"", "[1,]", "tru", "1 2"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        struct http_resp r = v1(&srv, "POST", u, "/datastore/entries/entry?datastoreName=D&entryKey=k",
-                                bad[i], NULL);
+        struct http_resp r = v1(
+            &srv, "POST", u, "/datastore/entries/entry?datastoreName=D&entryKey=k", bad[i], NULL);
         expect_v1_error(&r, 400, "INVALID_ARGUMENT", "ContentNotJson");
         http_free(&r);
     }
@@ -187,7 +189,8 @@ START_TEST(md5_checked)
     expect_v1_error(&r, 400, "INVALID_ARGUMENT", "ChecksumMismatch");
     http_free(&r);
     const char *right[] = {"content-md5: XeruHBMyGZ5bW8fF5Pfwwg==", NULL}; /* md5("\"hello\"") */
-    r = v1(&srv, "POST", u, "/datastore/entries/entry?datastoreName=D&entryKey=k", "\"hello\"", right);
+    r = v1(&srv, "POST", u, "/datastore/entries/entry?datastoreName=D&entryKey=k", "\"hello\"",
+           right);
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
     http_free(&r);
 }
@@ -198,7 +201,8 @@ START_TEST(metadata_cleared_when_omitted)
 {
     long long u = unique_universe();
     const char *h[] = {"roblox-entry-userids: [1]", "roblox-entry-attributes: {\"a\":1}", NULL};
-    struct http_resp r = v1(&srv, "POST", u, "/datastore/entries/entry?datastoreName=M&entryKey=k", "1", h);
+    struct http_resp r =
+        v1(&srv, "POST", u, "/datastore/entries/entry?datastoreName=M&entryKey=k", "1", h);
     http_free(&r);
     set_ok(&srv, u, "datastoreName=M&entryKey=k", "2");
     r = v1(&srv, "GET", u, "/datastore/entries/entry?datastoreName=M&entryKey=k", NULL, NULL);
@@ -222,7 +226,8 @@ START_TEST(metadata_validation)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *h[] = {cases[i][0], NULL};
-        struct http_resp r = v1(&srv, "POST", u, "/datastore/entries/entry?datastoreName=M&entryKey=k", "1", h);
+        struct http_resp r =
+            v1(&srv, "POST", u, "/datastore/entries/entry?datastoreName=M&entryKey=k", "1", h);
         expect_v1_error(&r, 400, "INVALID_ARGUMENT", cases[i][1]);
         http_free(&r);
     }
@@ -230,7 +235,8 @@ START_TEST(metadata_validation)
     snprintf(big, sizeof big, "{\"k\":\"%0300d\"}", 0);
     snprintf(hdr, sizeof hdr, "roblox-entry-attributes: %s", big);
     const char *h[] = {hdr, NULL};
-    struct http_resp r = v1(&srv, "POST", u, "/datastore/entries/entry?datastoreName=M&entryKey=k", "1", h);
+    struct http_resp r =
+        v1(&srv, "POST", u, "/datastore/entries/entry?datastoreName=M&entryKey=k", "1", h);
     expect_v1_error(&r, 400, "INVALID_ARGUMENT", "InvalidAttributes");
     http_free(&r);
 }
@@ -261,11 +267,13 @@ START_TEST(name_validation)
     r = v1(&srv, "GET", u, "/datastore/entries/entry?datastoreName=D&entryKey=%FF", NULL, NULL);
     expect_v1_error(&r, 400, "INVALID_ARGUMENT", "InvalidEntryKey");
     http_free(&r);
-    snprintf(q, sizeof q, "/datastore/entries/entry?datastoreName=D&entryKey=k&scope=%s", long_name);
+    snprintf(q, sizeof q, "/datastore/entries/entry?datastoreName=D&entryKey=k&scope=%s",
+             long_name);
     r = v1(&srv, "GET", u, q, NULL, NULL);
     expect_v1_error(&r, 400, "INVALID_ARGUMENT", "InvalidDataStoreScope");
     http_free(&r);
-    r = http_do("GET", url_of(&srv, "/datastores/v1/universes/abc/standard-datastores"), NULL, 0, NULL);
+    r = http_do("GET", url_of(&srv, "/datastores/v1/universes/abc/standard-datastores"), NULL, 0,
+                NULL);
     expect_v1_error(&r, 400, "INVALID_ARGUMENT", "InvalidUniverseId");
     http_free(&r);
 }
@@ -275,7 +283,8 @@ END_TEST
 START_TEST(not_found_codes)
 {
     long long u = unique_universe();
-    struct http_resp r = v1(&srv, "GET", u, "/datastore/entries/entry?datastoreName=None&entryKey=k", NULL, NULL);
+    struct http_resp r =
+        v1(&srv, "GET", u, "/datastore/entries/entry?datastoreName=None&entryKey=k", NULL, NULL);
     expect_v1_error(&r, 404, "NOT_FOUND", "DatastoreNotFound");
     http_free(&r);
     set_ok(&srv, u, "datastoreName=Some&entryKey=a", "1");
@@ -290,7 +299,8 @@ START_TEST(delete_tombstone)
 {
     long long u = unique_universe();
     set_ok(&keep_all, u, "datastoreName=T&entryKey=k", "{\"v\":1}");
-    struct http_resp r = v1(&keep_all, "DELETE", u, "/datastore/entries/entry?datastoreName=T&entryKey=k", NULL, NULL);
+    struct http_resp r = v1(&keep_all, "DELETE", u,
+                            "/datastore/entries/entry?datastoreName=T&entryKey=k", NULL, NULL);
     ck_assert_int_eq(r.status, 204);
     ck_assert_int_eq(r.len, 0);
     http_free(&r);
@@ -300,18 +310,22 @@ START_TEST(delete_tombstone)
     r = v1(&keep_all, "GET", u, "/datastore/entries?datastoreName=T", NULL, NULL);
     ck_assert_ptr_nonnull(strstr(r.body, "\"key\":\"k\""));
     http_free(&r);
-    r = v1(&keep_all, "GET", u, "/datastore/entries/entry/versions?datastoreName=T&entryKey=k", NULL, NULL);
+    r = v1(&keep_all, "GET", u, "/datastore/entries/entry/versions?datastoreName=T&entryKey=k",
+           NULL, NULL);
     struct json_object *o = http_json(&r), *versions;
     ck_assert(json_object_object_get_ex(o, "versions", &versions));
     ck_assert_int_eq(json_object_array_length(versions), 2);
-    struct json_object *v0 = json_object_array_get_idx(versions, 0), *v1o = json_object_array_get_idx(versions, 1), *d;
+    struct json_object *v0 = json_object_array_get_idx(versions, 0),
+                       *v1o = json_object_array_get_idx(versions, 1), *d;
     json_object_object_get_ex(v0, "deleted", &d);
     ck_assert(!json_object_get_boolean(d));
     json_object_object_get_ex(v1o, "deleted", &d);
     ck_assert(json_object_get_boolean(d));
     /* The pre-delete version is still readable. */
     char q[256];
-    snprintf(q, sizeof q, "/datastore/entries/entry/versions/version?datastoreName=T&entryKey=k&versionId=%s", jstr(v0, "version"));
+    snprintf(q, sizeof q,
+             "/datastore/entries/entry/versions/version?datastoreName=T&entryKey=k&versionId=%s",
+             jstr(v0, "version"));
     struct http_resp g = v1(&keep_all, "GET", u, q, NULL, NULL);
     ck_assert_int_eq(g.status, 200);
     ck_assert_str_eq(g.body, "{\"v\":1}");
@@ -319,7 +333,8 @@ START_TEST(delete_tombstone)
     json_object_put(o);
     http_free(&r);
     /* Deleting again is a no-op 204; a later set revives the key. */
-    r = v1(&keep_all, "DELETE", u, "/datastore/entries/entry?datastoreName=T&entryKey=k", NULL, NULL);
+    r = v1(&keep_all, "DELETE", u, "/datastore/entries/entry?datastoreName=T&entryKey=k", NULL,
+           NULL);
     ck_assert_int_eq(r.status, 204);
     http_free(&r);
     set_ok(&keep_all, u, "datastoreName=T&entryKey=k", "2");
@@ -333,28 +348,39 @@ END_TEST
 START_TEST(preconditions)
 {
     long long u = unique_universe();
-    struct http_resp r = v1(&srv, "POST", u, "/datastore/entries/entry?datastoreName=P&entryKey=k&exclusiveCreate=true", "1", NULL);
+    struct http_resp r =
+        v1(&srv, "POST", u,
+           "/datastore/entries/entry?datastoreName=P&entryKey=k&exclusiveCreate=true", "1", NULL);
     ck_assert_int_eq(r.status, 200);
     struct json_object *ev = http_json(&r);
     char version[64];
     snprintf(version, sizeof version, "%s", jstr(ev, "version"));
     json_object_put(ev);
     http_free(&r);
-    r = v1(&srv, "POST", u, "/datastore/entries/entry?datastoreName=P&entryKey=k&exclusiveCreate=true", "2", NULL);
+    r = v1(&srv, "POST", u,
+           "/datastore/entries/entry?datastoreName=P&entryKey=k&exclusiveCreate=true", "2", NULL);
     expect_v1_error(&r, 409, "ABORTED", NULL);
     http_free(&r);
-    r = v1(&srv, "POST", u, "/datastore/entries/entry?datastoreName=P&entryKey=k&matchVersion=08D9E6A3F2188CFF.0000000009.08D9E6A3F2188CFF.01", "3", NULL);
+    r = v1(&srv, "POST", u,
+           "/datastore/entries/"
+           "entry?datastoreName=P&entryKey=k&matchVersion=08D9E6A3F2188CFF.0000000009."
+           "08D9E6A3F2188CFF.01",
+           "3", NULL);
     expect_v1_error(&r, 409, "ABORTED", NULL);
     http_free(&r);
     char q[256];
-    snprintf(q, sizeof q, "/datastore/entries/entry?datastoreName=P&entryKey=k&matchVersion=%s", version);
+    snprintf(q, sizeof q, "/datastore/entries/entry?datastoreName=P&entryKey=k&matchVersion=%s",
+             version);
     r = v1(&srv, "POST", u, q, "4", NULL);
     ck_assert_int_eq(r.status, 200);
     http_free(&r);
     r = v1(&srv, "POST", u, q, "5", NULL); /* the version moved on */
     expect_v1_error(&r, 409, "ABORTED", NULL);
     http_free(&r);
-    snprintf(q, sizeof q, "/datastore/entries/entry?datastoreName=P&entryKey=k&exclusiveCreate=true&matchVersion=%s", version);
+    snprintf(
+        q, sizeof q,
+        "/datastore/entries/entry?datastoreName=P&entryKey=k&exclusiveCreate=true&matchVersion=%s",
+        version);
     r = v1(&srv, "POST", u, q, "6", NULL);
     expect_v1_error(&r, 400, "INVALID_ARGUMENT", "ExclusiveCreateAndMatchVersionCannotBeSet");
     http_free(&r);
@@ -368,27 +394,37 @@ END_TEST
 START_TEST(increment)
 {
     long long u = unique_universe();
-    struct http_resp r = v1(&srv, "POST", u, "/datastore/entries/entry/increment?datastoreName=I&entryKey=c", NULL, NULL);
+    struct http_resp r =
+        v1(&srv, "POST", u, "/datastore/entries/entry/increment?datastoreName=I&entryKey=c", NULL,
+           NULL);
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, "1");
     char hv[64];
     ck_assert_ptr_nonnull(http_header(&r, "roblox-entry-version", hv, sizeof hv));
     http_free(&r);
-    r = v1(&srv, "POST", u, "/datastore/entries/entry/increment?datastoreName=I&entryKey=c&incrementBy=41.0", NULL, NULL);
+    r = v1(&srv, "POST", u,
+           "/datastore/entries/entry/increment?datastoreName=I&entryKey=c&incrementBy=41.0", NULL,
+           NULL);
     ck_assert_str_eq(r.body, "42");
     http_free(&r);
-    r = v1(&srv, "POST", u, "/datastore/entries/entry/increment?datastoreName=I&entryKey=c&incrementBy=-50", NULL, NULL);
+    r = v1(&srv, "POST", u,
+           "/datastore/entries/entry/increment?datastoreName=I&entryKey=c&incrementBy=-50", NULL,
+           NULL);
     ck_assert_str_eq(r.body, "-8");
     http_free(&r);
-    r = v1(&srv, "POST", u, "/datastore/entries/entry/increment?datastoreName=I&entryKey=c&incrementBy=1.5", NULL, NULL);
+    r = v1(&srv, "POST", u,
+           "/datastore/entries/entry/increment?datastoreName=I&entryKey=c&incrementBy=1.5", NULL,
+           NULL);
     expect_v1_error(&r, 400, "INVALID_ARGUMENT", NULL);
     http_free(&r);
     set_ok(&srv, u, "datastoreName=I&entryKey=s", "\"text\"");
-    r = v1(&srv, "POST", u, "/datastore/entries/entry/increment?datastoreName=I&entryKey=s", NULL, NULL);
+    r = v1(&srv, "POST", u, "/datastore/entries/entry/increment?datastoreName=I&entryKey=s", NULL,
+           NULL);
     expect_v1_error(&r, 400, "INVALID_ARGUMENT", "ExistingValueNotNumeric");
     http_free(&r);
     set_ok(&srv, u, "datastoreName=I&entryKey=max", "9223372036854775807");
-    r = v1(&srv, "POST", u, "/datastore/entries/entry/increment?datastoreName=I&entryKey=max", NULL, NULL);
+    r = v1(&srv, "POST", u, "/datastore/entries/entry/increment?datastoreName=I&entryKey=max", NULL,
+           NULL);
     expect_v1_error(&r, 400, "INVALID_ARGUMENT", "IncrementValueTooLarge");
     http_free(&r);
 }
@@ -401,7 +437,8 @@ START_TEST(list_entries_paging)
     long long u = unique_universe();
     for (int i = 0; i < 1050; i++) {
         char qs[128];
-        snprintf(qs, sizeof qs, "datastoreName=L&entryKey=key%04d%s", i, i % 7 == 0 ? "&scope=other" : "");
+        snprintf(qs, sizeof qs, "datastoreName=L&entryKey=key%04d%s", i,
+                 i % 7 == 0 ? "&scope=other" : "");
         set_ok(&srv, u, qs, "0");
     }
     char cursor[1024] = "";
@@ -409,7 +446,8 @@ START_TEST(list_entries_paging)
     char last[64] = "";
     for (;;) {
         char q[1400];
-        snprintf(q, sizeof q, "/datastore/entries?datastoreName=L&limit=100%s%s", cursor[0] ? "&cursor=" : "", cursor);
+        snprintf(q, sizeof q, "/datastore/entries?datastoreName=L&limit=100%s%s",
+                 cursor[0] ? "&cursor=" : "", cursor);
         struct http_resp r = v1(&srv, "GET", u, q, NULL, NULL);
         ck_assert_int_eq(r.status, 200);
         struct json_object *o = http_json(&r), *keys;
@@ -430,7 +468,9 @@ START_TEST(list_entries_paging)
     ck_assert_int_eq(seen, 1050 - 150);
     ck_assert_int_eq(pages, 9);
 
-    struct http_resp r = v1(&srv, "GET", u, "/datastore/entries?datastoreName=L&allScopes=true&limit=1000&prefix=other/", NULL, NULL);
+    struct http_resp r = v1(
+        &srv, "GET", u,
+        "/datastore/entries?datastoreName=L&allScopes=true&limit=1000&prefix=other/", NULL, NULL);
     struct json_object *o = http_json(&r), *keys;
     json_object_object_get_ex(o, "keys", &keys);
     ck_assert_int_eq(json_object_array_length(keys), 150);
@@ -438,17 +478,20 @@ START_TEST(list_entries_paging)
     json_object_put(o);
     http_free(&r);
 
-    r = v1(&srv, "GET", u, "/datastore/entries?datastoreName=L&prefix=key10&limit=1000", NULL, NULL);
+    r = v1(&srv, "GET", u, "/datastore/entries?datastoreName=L&prefix=key10&limit=1000", NULL,
+           NULL);
     o = http_json(&r);
     json_object_object_get_ex(o, "keys", &keys);
-    ck_assert_int_eq(json_object_array_length(keys), 50 - 7); /* key1000..1049 less multiples of 7 */
+    ck_assert_int_eq(json_object_array_length(keys),
+                     50 - 7); /* key1000..1049 less multiples of 7 */
     json_object_put(o);
     http_free(&r);
 
     r = v1(&srv, "GET", u, "/datastore/entries?datastoreName=L&limit=2", NULL, NULL);
     o = http_json(&r);
     char q[1400];
-    snprintf(q, sizeof q, "/datastore/entries?datastoreName=L&limit=2&prefix=zzz&cursor=%s", jstr(o, "nextPageCursor"));
+    snprintf(q, sizeof q, "/datastore/entries?datastoreName=L&limit=2&prefix=zzz&cursor=%s",
+             jstr(o, "nextPageCursor"));
     json_object_put(o);
     http_free(&r);
     r = v1(&srv, "GET", u, q, NULL, NULL);
@@ -457,11 +500,13 @@ START_TEST(list_entries_paging)
     r = v1(&srv, "GET", u, "/datastore/entries?datastoreName=L&cursor=forged.token", NULL, NULL);
     expect_v1_error(&r, 400, "INVALID_ARGUMENT", "InvalidCursor");
     http_free(&r);
-    r = v1(&srv, "GET", u, "/datastore/entries?datastoreName=L&allScopes=true&scope=global", NULL, NULL);
+    r = v1(&srv, "GET", u, "/datastore/entries?datastoreName=L&allScopes=true&scope=global", NULL,
+           NULL);
     expect_v1_error(&r, 400, "INVALID_ARGUMENT", "InvalidDataStoreScope");
     http_free(&r);
     r = v1(&srv, "GET", u, "/datastore/entries?datastoreName=L&AllScopes=true&limit=1", NULL, NULL);
-    ck_assert_int_eq(r.status, 200); /* query names are case-insensitive (rbxcloud sends AllScopes) */
+    ck_assert_int_eq(r.status,
+                     200); /* query names are case-insensitive (rbxcloud sends AllScopes) */
     http_free(&r);
 }
 END_TEST
@@ -513,7 +558,9 @@ START_TEST(versions_order_filters_paging)
         snprintf(v, sizeof v, "%d", i);
         set_ok(&keep_all, u, "datastoreName=V&entryKey=k", v);
     }
-    struct http_resp r = v1(&keep_all, "GET", u, "/datastore/entries/entry/versions?datastoreName=V&entryKey=k", NULL, NULL);
+    struct http_resp r =
+        v1(&keep_all, "GET", u, "/datastore/entries/entry/versions?datastoreName=V&entryKey=k",
+           NULL, NULL);
     struct json_object *o = http_json(&r), *vs;
     json_object_object_get_ex(o, "versions", &vs);
     ck_assert_int_eq(json_object_array_length(vs), 5);
@@ -527,13 +574,19 @@ START_TEST(versions_order_filters_paging)
     json_object_put(o);
     http_free(&r);
 
-    r = v1(&keep_all, "GET", u, "/datastore/entries/entry/versions?datastoreName=V&entryKey=k&sortOrder=Descending&limit=2", NULL, NULL);
+    r = v1(
+        &keep_all, "GET", u,
+        "/datastore/entries/entry/versions?datastoreName=V&entryKey=k&sortOrder=Descending&limit=2",
+        NULL, NULL);
     o = http_json(&r);
     json_object_object_get_ex(o, "versions", &vs);
     ck_assert_str_eq(jstr(json_object_array_get_idx(vs, 0), "version"), ids[4]);
     ck_assert_str_eq(jstr(json_object_array_get_idx(vs, 1), "version"), ids[3]);
     char q[1400];
-    snprintf(q, sizeof q, "/datastore/entries/entry/versions?datastoreName=V&entryKey=k&sortOrder=Descending&limit=2&cursor=%s", jstr(o, "nextPageCursor"));
+    snprintf(q, sizeof q,
+             "/datastore/entries/entry/"
+             "versions?datastoreName=V&entryKey=k&sortOrder=Descending&limit=2&cursor=%s",
+             jstr(o, "nextPageCursor"));
     json_object_put(o);
     http_free(&r);
     r = v1(&keep_all, "GET", u, q, NULL, NULL);
@@ -543,7 +596,9 @@ START_TEST(versions_order_filters_paging)
     json_object_put(o);
     http_free(&r);
 
-    snprintf(q, sizeof q, "/datastore/entries/entry/versions?datastoreName=V&entryKey=k&startTime=%s&endTime=%s", times[1], times[3]);
+    snprintf(q, sizeof q,
+             "/datastore/entries/entry/versions?datastoreName=V&entryKey=k&startTime=%s&endTime=%s",
+             times[1], times[3]);
     r = v1(&keep_all, "GET", u, q, NULL, NULL);
     o = http_json(&r);
     json_object_object_get_ex(o, "versions", &vs);
@@ -552,7 +607,9 @@ START_TEST(versions_order_filters_paging)
     json_object_put(o);
     http_free(&r);
 
-    snprintf(q, sizeof q, "/datastore/entries/entry/versions/version?datastoreName=V&entryKey=k&versionId=%s", ids[2]);
+    snprintf(q, sizeof q,
+             "/datastore/entries/entry/versions/version?datastoreName=V&entryKey=k&versionId=%s",
+             ids[2]);
     r = v1(&keep_all, "GET", u, q, NULL, NULL);
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, "3");
@@ -560,16 +617,26 @@ START_TEST(versions_order_filters_paging)
     ck_assert_str_eq(http_header(&r, "roblox-entry-version", hv, sizeof hv), ids[2]);
     http_free(&r);
 
-    r = v1(&keep_all, "GET", u, "/datastore/entries/entry/versions?datastoreName=V&entryKey=k&sortOrder=Sideways", NULL, NULL);
+    r = v1(&keep_all, "GET", u,
+           "/datastore/entries/entry/versions?datastoreName=V&entryKey=k&sortOrder=Sideways", NULL,
+           NULL);
     expect_v1_error(&r, 400, "INVALID_ARGUMENT", "InvalidSortOrder");
     http_free(&r);
-    r = v1(&keep_all, "GET", u, "/datastore/entries/entry/versions?datastoreName=V&entryKey=k&startTime=yesterday", NULL, NULL);
+    r = v1(&keep_all, "GET", u,
+           "/datastore/entries/entry/versions?datastoreName=V&entryKey=k&startTime=yesterday", NULL,
+           NULL);
     expect_v1_error(&r, 400, "INVALID_ARGUMENT", "InvalidStartTime");
     http_free(&r);
-    r = v1(&keep_all, "GET", u, "/datastore/entries/entry/versions/version?datastoreName=V&entryKey=k&versionId=nope", NULL, NULL);
+    r = v1(&keep_all, "GET", u,
+           "/datastore/entries/entry/versions/version?datastoreName=V&entryKey=k&versionId=nope",
+           NULL, NULL);
     expect_v1_error(&r, 400, "INVALID_ARGUMENT", "InvalidVersionId");
     http_free(&r);
-    r = v1(&keep_all, "GET", u, "/datastore/entries/entry/versions/version?datastoreName=V&entryKey=k&versionId=08D9E6A3F2188CFF.0000000099.08D9E6A3F2188CFF.01", NULL, NULL);
+    r = v1(&keep_all, "GET", u,
+           "/datastore/entries/entry/versions/"
+           "version?datastoreName=V&entryKey=k&versionId=08D9E6A3F2188CFF.0000000099."
+           "08D9E6A3F2188CFF.01",
+           NULL, NULL);
     expect_v1_error(&r, 404, "NOT_FOUND", "VersionNotFound");
     http_free(&r);
 }
@@ -585,15 +652,18 @@ START_TEST(default_retention_hourly)
         snprintf(v, sizeof v, "%d", i);
         set_ok(&srv, u, "datastoreName=H&entryKey=k", v);
     }
-    struct http_resp r = v1(&srv, "GET", u, "/datastore/entries/entry/versions?datastoreName=H&entryKey=k", NULL, NULL);
+    struct http_resp r = v1(
+        &srv, "GET", u, "/datastore/entries/entry/versions?datastoreName=H&entryKey=k", NULL, NULL);
     struct json_object *o = http_json(&r), *vs;
     json_object_object_get_ex(o, "versions", &vs);
     size_t n = json_object_array_length(vs);
     ck_assert_msg(n >= 2 && n <= 3, "retained %zu versions", n);
     if (n == 2) {
         char q[256];
-        snprintf(q, sizeof q, "/datastore/entries/entry/versions/version?datastoreName=H&entryKey=k&versionId=%s",
-                 jstr(json_object_array_get_idx(vs, 0), "version"));
+        snprintf(
+            q, sizeof q,
+            "/datastore/entries/entry/versions/version?datastoreName=H&entryKey=k&versionId=%s",
+            jstr(json_object_array_get_idx(vs, 0), "version"));
         struct http_resp g = v1(&srv, "GET", u, q, NULL, NULL);
         ck_assert_str_eq(g.body, "1"); /* the hour's first write */
         http_free(&g);
@@ -622,24 +692,30 @@ START_TEST(purge_removes_expired_only)
     set_ok(&keep_all, u, "datastoreName=Purge&entryKey=p", "3");
     set_ok(&keep_all, u, "datastoreName=Purge&entryKey=gone", "1");
     set_ok(&keep_all, u, "datastoreName=Purge&entryKey=young", "1");
-    struct http_resp r = v1(&keep_all, "DELETE", u, "/datastore/entries/entry?datastoreName=Purge&entryKey=gone", NULL, NULL);
+    struct http_resp r =
+        v1(&keep_all, "DELETE", u, "/datastore/entries/entry?datastoreName=Purge&entryKey=gone",
+           NULL, NULL);
     http_free(&r);
-    r = v1(&keep_all, "DELETE", u, "/datastore/entries/entry?datastoreName=Purge&entryKey=young", NULL, NULL);
+    r = v1(&keep_all, "DELETE", u, "/datastore/entries/entry?datastoreName=Purge&entryKey=young",
+           NULL, NULL);
     http_free(&r);
     char sql[512];
     snprintf(sql, sizeof sql,
              "UPDATE entry_versions SET superseded_us = superseded_us - 31::bigint * 86400000000 "
-             "WHERE universe_id = %lld AND key = 'p' AND version_seq = 1", u);
+             "WHERE universe_id = %lld AND key = 'p' AND version_seq = 1",
+             u);
     harness_sql(db, sql);
     snprintf(sql, sizeof sql,
              "UPDATE entries SET version_us = version_us - 31::bigint * 86400000000 "
-             "WHERE universe_id = %lld AND key = 'gone'", u);
+             "WHERE universe_id = %lld AND key = 'gone'",
+             u);
     harness_sql(db, sql);
     int versions = -1, keys = -1;
     for (int i = 0; i < 100 && (versions != 2 || keys != 2); i++) {
         struct timespec ts = {0, 100 * 1000 * 1000};
         nanosleep(&ts, NULL);
-        r = v1(&keep_all, "GET", u, "/datastore/entries/entry/versions?datastoreName=Purge&entryKey=p", NULL, NULL);
+        r = v1(&keep_all, "GET", u,
+               "/datastore/entries/entry/versions?datastoreName=Purge&entryKey=p", NULL, NULL);
         versions = count_array(r.body, "versions");
         http_free(&r);
         r = v1(&keep_all, "GET", u, "/datastore/entries?datastoreName=Purge", NULL, NULL);

@@ -72,9 +72,10 @@ static char *raw_value(const char *body)
 START_TEST(entry_lifecycle)
 {
     long long u = unique_universe();
-    struct http_resp r = v2("POST", u, "/Players/entries?id=user_1",
-                            "{\"value\": {\"coins\" : 1.50, \"n\": 123456789012345678901},"
-                            " \"users\": [\"users/269323\"], \"attributes\": {\"tier\": \"gold\"}}");
+    struct http_resp r =
+        v2("POST", u, "/Players/entries?id=user_1",
+           "{\"value\": {\"coins\" : 1.50, \"n\": 123456789012345678901},"
+           " \"users\": [\"users/269323\"], \"attributes\": {\"tier\": \"gold\"}}");
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
     char *raw = raw_value(r.body);
     ck_assert_str_eq(raw, "{\"coins\" : 1.50, \"n\": 123456789012345678901}");
@@ -96,12 +97,15 @@ START_TEST(entry_lifecycle)
     ck_assert_str_eq(jstr(attrs, "tier"), "gold");
     json_object_put(e);
 
-    expect_v2_error("POST", u, "/Players/entries?id=user_1", "{\"value\":2}", 400, "INVALID_ARGUMENT");
+    expect_v2_error("POST", u, "/Players/entries?id=user_1", "{\"value\":2}", 400,
+                    "INVALID_ARGUMENT");
     expect_v2_error("POST", u, "/Players/entries", "{\"value\":2}", 400, "INVALID_ARGUMENT");
     expect_v2_error("POST", u, "/Players/entries?id=x", "{\"users\":[]}", 400, "INVALID_ARGUMENT");
     expect_v2_error("POST", u, "/Players/entries?id=x", "[1]", 400, "INVALID_ARGUMENT");
-    expect_v2_error("POST", u, "/Players/entries?id=x", "{\"value\":1,\"users\":[\"users/a\"]}", 400, "INVALID_ARGUMENT");
-    expect_v2_error("POST", u, "/Players/entries?id=x", "{\"value\":1,\"attributes\":[]}", 400, "INVALID_ARGUMENT");
+    expect_v2_error("POST", u, "/Players/entries?id=x", "{\"value\":1,\"users\":[\"users/a\"]}",
+                    400, "INVALID_ARGUMENT");
+    expect_v2_error("POST", u, "/Players/entries?id=x", "{\"value\":1,\"attributes\":[]}", 400,
+                    "INVALID_ARGUMENT");
 
     e = v2_ok("GET", u, "/Players/entries/user_1", NULL);
     ck_assert_str_eq(jstr(e, "id"), "user_1");
@@ -184,7 +188,8 @@ START_TEST(scopes_and_wildcard)
     ck_assert_str_eq(jstr(json_object_array_get_idx(list, 0), "id"), "g1");
     json_object_put(e);
     expect_v2_error("GET", u, "/W/scopes/-/entries/a1", NULL, 400, "INVALID_ARGUMENT");
-    expect_v2_error("GET", u, "/W/entries?filter=id.endsWith(%22x%22)", NULL, 400, "INVALID_ARGUMENT");
+    expect_v2_error("GET", u, "/W/entries?filter=id.endsWith(%22x%22)", NULL, 400,
+                    "INVALID_ARGUMENT");
 }
 END_TEST
 
@@ -204,7 +209,8 @@ START_TEST(list_paging_and_show_deleted)
     int seen = 0, pages = 0;
     for (;;) {
         char q[1400];
-        snprintf(q, sizeof q, "/P/entries?maxPageSize=256%s%s", token[0] ? "&pageToken=" : "", token);
+        snprintf(q, sizeof q, "/P/entries?maxPageSize=256%s%s", token[0] ? "&pageToken=" : "",
+                 token);
         struct json_object *o = v2_ok("GET", u, q, NULL), *list;
         json_object_object_get_ex(o, "dataStoreEntries", &list);
         for (size_t i = 0; i < json_object_array_length(list); i++) {
@@ -221,11 +227,13 @@ START_TEST(list_paging_and_show_deleted)
     }
     ck_assert_int_eq(seen, 599);
     ck_assert_int_eq(pages, 3);
-    struct json_object *o = v2_ok("GET", u, "/P/entries?maxPageSize=1000&showDeleted=true", NULL), *list;
+    struct json_object *o = v2_ok("GET", u, "/P/entries?maxPageSize=1000&showDeleted=true", NULL),
+                       *list;
     json_object_object_get_ex(o, "dataStoreEntries", &list);
     ck_assert_int_eq(json_object_array_length(list), 256); /* coerced to the maximum */
     char q[1400];
-    snprintf(q, sizeof q, "/P/entries?filter=id.startsWith(%%22e1%%22)&pageToken=%s", jstr(o, "nextPageToken"));
+    snprintf(q, sizeof q, "/P/entries?filter=id.startsWith(%%22e1%%22)&pageToken=%s",
+             jstr(o, "nextPageToken"));
     json_object_put(o);
     expect_v2_error("GET", u, q, NULL, 400, "INVALID_ARGUMENT");
     o = v2_ok("GET", u, "/P/entries?filter=id.startsWith(%22e00%22)&showDeleted=true", NULL);
@@ -249,9 +257,11 @@ START_TEST(increment)
     json_object_object_get_ex(e, "users", &users);
     ck_assert_int_eq(json_object_array_length(users), 1);
     json_object_put(e);
-    expect_v2_error("POST", u, "/I/entries/c:increment", "{\"amount\": 0.5}", 400, "INVALID_ARGUMENT");
+    expect_v2_error("POST", u, "/I/entries/c:increment", "{\"amount\": 0.5}", 400,
+                    "INVALID_ARGUMENT");
     json_object_put(v2_ok("POST", u, "/I/entries?id=s", "{\"value\":\"str\"}"));
-    expect_v2_error("POST", u, "/I/entries/s:increment", "{\"amount\": 1}", 400, "INVALID_ARGUMENT");
+    expect_v2_error("POST", u, "/I/entries/s:increment", "{\"amount\": 1}", 400,
+                    "INVALID_ARGUMENT");
 }
 END_TEST
 
@@ -260,13 +270,15 @@ END_TEST
 START_TEST(update_json_patch)
 {
     long long u = unique_universe();
-    struct json_object *e = v2_ok("POST", u, "/U/entries/p:update",
-                                  "[{\"op\":\"add\",\"path\":\"\",\"value\":{\"coins\":1,\"items\":[]}}]");
+    struct json_object *e =
+        v2_ok("POST", u, "/U/entries/p:update",
+              "[{\"op\":\"add\",\"path\":\"\",\"value\":{\"coins\":1,\"items\":[]}}]");
     struct json_object *created;
     ck_assert(json_object_object_get_ex(e, "value", &created));
     ck_assert_int_eq(jint(created, "coins"), 1);
     json_object_put(e);
-    json_object_put(v2_ok("PATCH", u, "/U/entries/p", "{\"value\":{\"coins\":1,\"items\":[]},\"attributes\":{\"a\":1}}"));
+    json_object_put(v2_ok("PATCH", u, "/U/entries/p",
+                          "{\"value\":{\"coins\":1,\"items\":[]},\"attributes\":{\"a\":1}}"));
     e = v2_ok("POST", u, "/U/entries/p:update",
               "[{\"op\":\"test\",\"path\":\"/coins\",\"value\":1},"
               "{\"op\":\"replace\",\"path\":\"/coins\",\"value\":5},"
@@ -281,11 +293,14 @@ START_TEST(update_json_patch)
     free(raw);
     json_object_put(e);
     expect_v2_error("POST", u, "/U/entries/p:update",
-                    "[{\"op\":\"test\",\"path\":\"/coins\",\"value\":1},{\"op\":\"remove\",\"path\":\"/items\"}]",
+                    "[{\"op\":\"test\",\"path\":\"/"
+                    "coins\",\"value\":1},{\"op\":\"remove\",\"path\":\"/items\"}]",
                     409, "ABORTED");
     expect_v2_error("POST", u, "/U/entries/p:update", "{\"op\":\"add\"}", 400, "INVALID_ARGUMENT");
-    expect_v2_error("POST", u, "/U/entries/p:update", "[{\"op\":\"jump\",\"path\":\"/x\"}]", 400, "INVALID_ARGUMENT");
-    expect_v2_error("POST", u, "/U/entries/p:update", "[{\"op\":\"remove\",\"path\":\"/missing\"}]", 400, "INVALID_ARGUMENT");
+    expect_v2_error("POST", u, "/U/entries/p:update", "[{\"op\":\"jump\",\"path\":\"/x\"}]", 400,
+                    "INVALID_ARGUMENT");
+    expect_v2_error("POST", u, "/U/entries/p:update", "[{\"op\":\"remove\",\"path\":\"/missing\"}]",
+                    400, "INVALID_ARGUMENT");
     e = v2_ok("GET", u, "/U/entries/p", NULL);
     struct json_object *value, *items;
     json_object_object_get_ex(e, "value", &value);
@@ -323,21 +338,26 @@ START_TEST(revisions)
     json_object_put(o);
 
     char q[1400];
-    snprintf(q, sizeof q, "/R/entries/k:listRevisions?maxPageSize=3&filter=revision_create_time%%20%%3E%%3D%%20%s", times[1]);
+    snprintf(
+        q, sizeof q,
+        "/R/entries/k:listRevisions?maxPageSize=3&filter=revision_create_time%%20%%3E%%3D%%20%s",
+        times[1]);
     o = v2_ok("GET", u, q, NULL);
     json_object_object_get_ex(o, "dataStoreEntries", &list);
     ck_assert_int_eq(json_object_array_length(list), 3);
     ck_assert_str_eq(jstr(o, "nextPageToken"), "");
     json_object_put(o);
     o = v2_ok("GET", u, "/R/entries/k:listRevisions?maxPageSize=2", NULL);
-    snprintf(q, sizeof q, "/R/entries/k:listRevisions?maxPageSize=2&pageToken=%s", jstr(o, "nextPageToken"));
+    snprintf(q, sizeof q, "/R/entries/k:listRevisions?maxPageSize=2&pageToken=%s",
+             jstr(o, "nextPageToken"));
     json_object_put(o);
     o = v2_ok("GET", u, q, NULL);
     json_object_object_get_ex(o, "dataStoreEntries", &list);
     ck_assert_str_eq(jstr(json_object_array_get_idx(list, 0), "revisionId"), ids[1]);
     ck_assert_str_eq(jstr(json_object_array_get_idx(list, 1), "revisionId"), ids[0]);
     json_object_put(o);
-    expect_v2_error("GET", u, "/R/entries/k:listRevisions?filter=revision_create_time%3E%3D2020", NULL, 400, "INVALID_ARGUMENT");
+    expect_v2_error("GET", u, "/R/entries/k:listRevisions?filter=revision_create_time%3E%3D2020",
+                    NULL, 400, "INVALID_ARGUMENT");
 
     snprintf(q, sizeof q, "/R/entries/k@%s", ids[1]);
     struct json_object *e = v2_ok("GET", u, q, NULL);
@@ -352,9 +372,11 @@ START_TEST(revisions)
     ck_assert_int_eq(jint(e, "value"), 3);
     json_object_put(e);
     expect_v2_error("GET", u, "/R/entries/k@latest:1999-01-01T00:00:00Z", NULL, 404, "NOT_FOUND");
-    expect_v2_error("GET", u, "/R/entries/k@latest:2999-01-01T00:00:00Z", NULL, 400, "INVALID_ARGUMENT");
+    expect_v2_error("GET", u, "/R/entries/k@latest:2999-01-01T00:00:00Z", NULL, 400,
+                    "INVALID_ARGUMENT");
     expect_v2_error("GET", u, "/R/entries/k@garbage", NULL, 400, "INVALID_ARGUMENT");
-    expect_v2_error("GET", u, "/R/entries/k@08D9E6A3F2188CFF.0000000077.08D9E6A3F2188CFF.01", NULL, 404, "NOT_FOUND");
+    expect_v2_error("GET", u, "/R/entries/k@08D9E6A3F2188CFF.0000000077.08D9E6A3F2188CFF.01", NULL,
+                    404, "NOT_FOUND");
 }
 END_TEST
 

@@ -17,7 +17,9 @@ static const char *apply(const char *doc_text, const char *patch_text, int *stat
     const char *res = NULL;
     if (st == DS_OK) {
         snprintf(out, sizeof out, "%s",
-                 doc ? json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : "null");
+                 doc ? json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
+                                                               JSON_C_TO_STRING_NOSLASHESCAPE)
+                     : "null");
         res = out;
     }
     json_object_put(doc);
@@ -33,23 +35,24 @@ START_TEST(operations)
                      "{\"a\":1,\"b\":2}");
     ck_assert_str_eq(apply("[1,3]", "[{\"op\":\"add\",\"path\":\"/1\",\"value\":2}]", &st),
                      "[1,2,3]");
-    ck_assert_str_eq(apply("[1]", "[{\"op\":\"add\",\"path\":\"/-\",\"value\":2}]", &st),
-                     "[1,2]");
+    ck_assert_str_eq(apply("[1]", "[{\"op\":\"add\",\"path\":\"/-\",\"value\":2}]", &st), "[1,2]");
     ck_assert_str_eq(apply("{\"a\":1,\"b\":2}", "[{\"op\":\"remove\",\"path\":\"/a\"}]", &st),
                      "{\"b\":2}");
     ck_assert_str_eq(apply("[1,2,3]", "[{\"op\":\"remove\",\"path\":\"/1\"}]", &st), "[1,3]");
     ck_assert_str_eq(apply("{\"a\":1}", "[{\"op\":\"replace\",\"path\":\"/a\",\"value\":[]}]", &st),
                      "{\"a\":[]}");
     /* replace keeps the member's position and the array element's index */
-    ck_assert_str_eq(apply("{\"a\":1,\"b\":2}", "[{\"op\":\"replace\",\"path\":\"/a\",\"value\":3}]", &st),
-                     "{\"a\":3,\"b\":2}");
+    ck_assert_str_eq(
+        apply("{\"a\":1,\"b\":2}", "[{\"op\":\"replace\",\"path\":\"/a\",\"value\":3}]", &st),
+        "{\"a\":3,\"b\":2}");
     ck_assert_str_eq(apply("[1,2,3]", "[{\"op\":\"replace\",\"path\":\"/1\",\"value\":9}]", &st),
                      "[1,9,3]");
     ck_assert_str_eq(apply("{\"a\":{\"x\":1},\"b\":{}}",
                            "[{\"op\":\"move\",\"from\":\"/a/x\",\"path\":\"/b/y\"}]", &st),
                      "{\"a\":{},\"b\":{\"y\":1}}");
-    ck_assert_str_eq(apply("{\"a\":[1]}", "[{\"op\":\"copy\",\"from\":\"/a\",\"path\":\"/b\"}]", &st),
-                     "{\"a\":[1],\"b\":[1]}");
+    ck_assert_str_eq(
+        apply("{\"a\":[1]}", "[{\"op\":\"copy\",\"from\":\"/a\",\"path\":\"/b\"}]", &st),
+        "{\"a\":[1],\"b\":[1]}");
     ck_assert_str_eq(apply("{\"a/b\":1,\"m~n\":2}",
                            "[{\"op\":\"test\",\"path\":\"/a~1b\",\"value\":1.0},"
                            "{\"op\":\"test\",\"path\":\"/m~0n\",\"value\":2}]",
@@ -87,7 +90,8 @@ START_TEST(failures)
     ck_assert_ptr_null(apply("[1]", "[{\"op\":\"add\",\"path\":\"/5\",\"value\":1}]", &st));
     ck_assert_ptr_null(apply("[1]", "[{\"op\":\"add\",\"path\":\"/01\",\"value\":1}]", &st));
     ck_assert_ptr_null(apply("{}", "[{\"op\":\"add\",\"path\":\"a\",\"value\":1}]", &st));
-    ck_assert_ptr_null(apply("{\"a\":{}}", "[{\"op\":\"move\",\"from\":\"/a\",\"path\":\"/a/b\"}]", &st));
+    ck_assert_ptr_null(
+        apply("{\"a\":{}}", "[{\"op\":\"move\",\"from\":\"/a\",\"path\":\"/a/b\"}]", &st));
     ck_assert_ptr_null(apply("{}", "[{\"op\":\"replace\",\"path\":\"/x\",\"value\":1}]", &st));
     ck_assert_ptr_null(apply("{}", "[{\"op\":\"add\",\"path\":\"/x\"}]", &st));
 }
