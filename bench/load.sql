@@ -11,3 +11,11 @@ FROM generate_series(0, :keys - 1) g,
                      (extract(epoch FROM now()) * 1000000)::bigint AS t) x
 ON CONFLICT DO NOTHING;
 ANALYZE entries;
+
+-- :ordered entries with pseudo-random values in [0, 10^9) in ordered store "Leaderboard".
+SELECT setseed(0.42);
+INSERT INTO ordered_entries (universe_id, datastore, scope, key, value, updated_us)
+SELECT 1, 'Leaderboard', 'global', 'player_' || g, (random() * 1e9)::bigint, 0
+FROM generate_series(1, :ordered) g
+ON CONFLICT DO NOTHING;
+ANALYZE ordered_entries;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/ops.h"
+#include "api/ordered.h"
 #include "api/v1_entries.h"
 #include "api/v2_datastores.h"
 #include "api/v2_entries.h"
@@ -56,6 +57,26 @@
             v2_delete_entry                                                                          \
     }
 
+#define P_ORDERED_READ "universe.ordered-data-store.scope.entry:read"
+#define P_ORDERED_WRITE "universe.ordered-data-store.scope.entry:write"
+#define ORDERED_V1                                                                             \
+    "/ordered-data-stores/v1/universes/{universe_id}/orderedDataStores/{data_store_id}"        \
+    "/scopes/{scope_id}/entries"
+#define ORDERED_V2                                                                             \
+    "/cloud/v2/universes/{universe_id}/ordered-data-stores/{data_store_id}/scopes/{scope_id}"  \
+    "/entries"
+
+/* The ordered entry routes, once per wire family. */
+#define ORDERED_ROUTES(prefix, family)                                                         \
+    {"GET", prefix, family, OP_SORTED, P_ORDERED_READ, ROUTE_DB, ordered_list},                \
+    {"POST", prefix, family, OP_SET, P_ORDERED_WRITE, ROUTE_DB, ordered_create},               \
+    {"POST", prefix "/{entry_id}:increment", family, OP_INCREMENT, P_ORDERED_WRITE, ROUTE_DB,  \
+     ordered_increment},                                                                       \
+    {"GET", prefix "/{entry_id}", family, OP_GET, P_ORDERED_READ, ROUTE_DB, ordered_get},      \
+    {"PATCH", prefix "/{entry_id}", family, OP_SET, P_ORDERED_WRITE, ROUTE_DB, ordered_patch}, \
+    {"DELETE", prefix "/{entry_id}", family, OP_REMOVE, P_ORDERED_WRITE, ROUTE_DB,            \
+     ordered_delete}
+
 const struct route routes[] = {
     {"GET", "/healthz", FAMILY_OPS, OP_NONE, NULL, 0, ops_healthz},
     {"GET", "/readyz", FAMILY_OPS, OP_NONE, NULL, ROUTE_DB, ops_readyz},
@@ -80,6 +101,9 @@ const struct route routes[] = {
      v2_delete_datastore},
     V2_ENTRY_ROUTES(""),
     V2_ENTRY_ROUTES("/scopes/{scope_id}"),
+
+    ORDERED_ROUTES(ORDERED_V1, FAMILY_ORDERED_V1),
+    ORDERED_ROUTES(ORDERED_V2, FAMILY_ORDERED_V2),
 };
 const size_t route_count = sizeof routes / sizeof routes[0];
 

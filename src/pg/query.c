@@ -56,6 +56,10 @@ static void map_error(struct pg_conn *c, PGresult *r, const char *what, struct d
     bool lost = PQstatus(c->conn) != CONNECTION_OK || (state && strncmp(state, "08", 2) == 0) ||
                 (state && strncmp(state, "57P", 3) == 0);
     bool retryable = state && (!strcmp(state, "40001") || !strcmp(state, "40P01"));
+    if (state && !strcmp(state, "22003")) { /* numeric_value_out_of_range: bad input */
+        ds_fail(err, 400, NULL, "The resulting value does not fit in a 64-bit integer.");
+        return;
+    }
     log_error("database error in %s: %s%s", what, state ? state : "-",
               r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
     if (lost) {

@@ -3,6 +3,7 @@
 
 #include "store/datastores.h"
 #include "store/entries.h"
+#include "store/ordered.h"
 #include "store/purge.h"
 #include "store/service_state.h"
 
@@ -10,6 +11,7 @@ const struct pg_statement *const store_statement_sets[] = {
     service_state_statements,
     entries_statements,
     datastores_statements,
+    ordered_statements,
     purge_statements,
 };
 const size_t store_statement_set_count =

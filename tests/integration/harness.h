@@ -70,5 +70,6 @@ Suite *embedded_suite(void);
 Suite *v1_suite(void);
 Suite *v2_suite(void);
 Suite *concurrency_suite(void);
+Suite *ordered_suite(void);
 
 #endif

@@ -8,5 +8,6 @@ Suite *config_suite(void);
 Suite *clock_suite(void);
 Suite *core_suite(void);
 Suite *jsonpatch_suite(void);
+Suite *ordered_filter_suite(void);
 
 #endif

@@ -1,0 +1,260 @@
+/* api/ordered.c — one implementation for both ordered wire formats; struct ordered_wire
+ * holds what differs (parameter names, JSON member names, path spelling). Values are int64;
+ * pages are keyset-paginated on (value, key) with signed page tokens. */
+#include "api/ordered.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/params.h"
+#include "core/clock.h"
+#include "core/json_text.h"
+#include "core/limits.h"
+#include "core/ordered_filter.h"
+#include "http/reply.h"
+#include "http/router.h"
+#include "pg/query.h"
+#include "store/ordered.h"
+
+#define ORDERED_MAX_PAGE 100
+
+struct ordered_wire {
+    const char *store_path; /* path segment naming ordered stores in "path" */
+    const char *page_size;  /* query parameter names */
+    const char *page_token;
+    const char *order_by;
+    const char *allow_missing;
+    const char *list_member; /* JSON member holding a page of entries */
+    bool round_values;       /* v2: non-integral numbers are rounded; v1: refused */
+};
+
+static const struct ordered_wire wire_v1 = {
+    "orderedDataStores", "max_page_size", "page_token", "order_by",
+    "allow_missing",     "entries",       false};
+static const struct ordered_wire wire_v2 = {
+    "ordered-data-stores",     "maxPageSize", "pageToken", "orderBy", "allowMissing",
+    "orderedDataStoreEntries", true};
+
+static const struct ordered_wire *wire_of(const struct ds_request *req)
+{
+    return req->route->family == FAMILY_ORDERED_V1 ? &wire_v1 : &wire_v2;
+}
+
+/* Store, scope and (when the route has one) entry from the path; no wildcard scope. */
+static bool ordered_ref_or_reply(struct ds_request *req, struct entry_ref *ref)
+{
+    if (!v2_ref_or_reply(req, ref)) return false;
+    if (!strcmp(ref->scope, "-")) {
+        reply_fail(req, 400, "InvalidDataStoreScope",
+                   "Ordered data stores have no scope wildcard.");
+        return false;
+    }
+    return true;
+}
+
+static struct json_object *entry_json(const struct ds_request *req, const struct entry_ref *ref,
+                                      int64_t value)
+{
+    char path[512];
+    snprintf(path, sizeof path, "universes/%lld/%s/%s/scopes/%s/entries/%s",
+             (long long)ref->universe, wire_of(req)->store_path, ref->datastore, ref->scope,
+             ref->key);
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "path", json_object_new_string(path));
+    if (req->route->family == FAMILY_ORDERED_V1) {
+        json_object_object_add(o, "id", json_object_new_string(ref->key));
+        json_object_object_add(o, "value", json_object_new_int64(value));
+    } else {
+        json_object_object_add(o, "value", json_object_new_int64(value));
+        json_object_object_add(o, "id", json_object_new_string(ref->key));
+    }
+    return o;
+}
+
+/* Reads the integer member `name` of the JSON body; absent → def (or 400 when required). */
+static bool body_int_or_reply(struct ds_request *req, const char *name, bool required, int64_t def,
+                              int64_t *out)
+{
+    const char *why = NULL;
+    size_t off, len;
+    *out = def;
+    if (!json_text_valid(req->body, req->body_len, 32, &why)) {
+        reply_fail(req, 400, NULL, "The body is not valid JSON: %s.", why ? why : "empty");
+        return false;
+    }
+    if (req->body[strspn(req->body, " \t\r\n")] != '{') {
+        reply_fail(req, 400, NULL, "The body must be a JSON object.");
+        return false;
+    }
+    if (!json_text_member(req->body, req->body_len, name, &off, &len)) {
+        if (!required) return true;
+        reply_fail(req, 400, NULL, "\"%s\" is required.", name);
+        return false;
+    }
+    if (parse_integral(req->body + off, len, out)) return true;
+    char num[64];
+    double d;
+    char *end;
+    if (wire_of(req)->round_values && len < sizeof num) {
+        memcpy(num, req->body + off, len);
+        num[len] = '\0';
+        errno = 0;
+        d = strtod(num, &end);
+        if (!errno && *end == '\0' && isfinite(d) && fabs(d) < 9.2e18) {
+            *out = llround(d);
+            return true;
+        }
+    }
+    reply_fail(req, 400, NULL, "\"%s\" must be an integer within the 64-bit range.", name);
+    return false;
+}
+
+void ordered_get(struct ds_request *req)
+{
+    struct entry_ref ref;
+    if (!ordered_ref_or_reply(req, &ref)) return;
+    struct ordered_result res;
+    struct ds_error err;
+    if (store_ordered_get(req->db, &ref, &res, &err) != DS_OK)
+        reply_error(req, &err);
+    else if (!res.found)
+        reply_fail(req, 404, "EntryNotFound", "Entry not found.");
+    else
+        reply_json(req, 200, entry_json(req, &ref, res.value));
+}
+
+void ordered_create(struct ds_request *req)
+{
+    struct entry_ref ref;
+    int64_t value;
+    struct ds_error err;
+    if (!ordered_ref_or_reply(req, &ref)) return;
+    ref.key = req_query(req, "id");
+    if (check_entry_key(ref.key, &err) != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    if (!body_int_or_reply(req, "value", true, 0, &value)) return;
+    struct ordered_result res;
+    if (store_ordered_create(req->db, &ref, value, clock_now_us(&req->ctx->clock), &res, &err) !=
+        DS_OK)
+        reply_error(req, &err);
+    else if (!res.found)
+        reply_fail(req, 400, NULL, "The entry already exists.");
+    else
+        reply_json(req, 200, entry_json(req, &ref, res.value));
+}
+
+void ordered_patch(struct ds_request *req)
+{
+    struct entry_ref ref;
+    int64_t value;
+    bool allow_missing;
+    if (!ordered_ref_or_reply(req, &ref) ||
+        !bool_query_or_reply(req, wire_of(req)->allow_missing, false, &allow_missing) ||
+        !body_int_or_reply(req, "value", true, 0, &value))
+        return;
+    struct ordered_result res;
+    struct ds_error err;
+    if (store_ordered_set(req->db, &ref, value, allow_missing, clock_now_us(&req->ctx->clock), &res,
+                          &err) != DS_OK)
+        reply_error(req, &err);
+    else if (!res.found)
+        reply_fail(req, 404, "EntryNotFound", "Entry not found.");
+    else
+        reply_json(req, 200, entry_json(req, &ref, res.value));
+}
+
+void ordered_increment(struct ds_request *req)
+{
+    struct entry_ref ref;
+    int64_t amount;
+    if (!ordered_ref_or_reply(req, &ref) || !body_int_or_reply(req, "amount", false, 1, &amount))
+        return;
+    struct ordered_result res;
+    struct ds_error err;
+    if (store_ordered_increment(req->db, &ref, amount, clock_now_us(&req->ctx->clock), &res,
+                                &err) != DS_OK)
+        reply_error(req, &err);
+    else
+        reply_json(req, 200, entry_json(req, &ref, res.value));
+}
+
+void ordered_delete(struct ds_request *req)
+{
+    struct entry_ref ref;
+    if (!ordered_ref_or_reply(req, &ref)) return;
+    struct ds_error err;
+    if (store_ordered_delete(req->db, &ref, &err) != DS_OK)
+        reply_error(req, &err);
+    else
+        reply_json(req, 200, json_object_new_object());
+}
+
+/* order_by: v1 "" | "asc" | "desc"; v2 "" | "value" | "value desc". */
+static bool order_or_reply(struct ds_request *req, bool *descending)
+{
+    const struct ordered_wire *w = wire_of(req);
+    const char *o = req_query(req, w->order_by);
+    *descending = false;
+    if (!o || !*o) return true;
+    bool v1 = w == &wire_v1;
+    if ((v1 && !strcmp(o, "desc")) || (!v1 && !strcmp(o, "value desc"))) {
+        *descending = true;
+        return true;
+    }
+    if ((v1 && !strcmp(o, "asc")) || (!v1 && (!strcmp(o, "value") || !strcmp(o, "value asc"))))
+        return true;
+    reply_fail(req, 400, NULL, "%s must be %s.", w->order_by,
+               v1 ? "\"desc\" or omitted" : "\"value\" or \"value desc\"");
+    return false;
+}
+
+void ordered_list(struct ds_request *req)
+{
+    const struct ordered_wire *w = wire_of(req);
+    struct entry_ref ref;
+    int limit;
+    bool descending;
+    struct ordered_bounds bounds;
+    struct ds_error err;
+    const char *filter = req_query(req, "filter");
+    if (!ordered_ref_or_reply(req, &ref) ||
+        !page_size_or_reply(req, w->page_size, 10, ORDERED_MAX_PAGE, true, true, &limit) ||
+        !order_or_reply(req, &descending))
+        return;
+    if (ordered_filter_parse(filter, &bounds, &err) != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    char shape[80];
+    snprintf(shape, sizeof shape, "%d/%lld/%lld", descending, (long long)bounds.min,
+             (long long)bounds.max);
+    const char *parts[] = {ref.datastore, ref.scope, shape, NULL};
+    uint32_t fp = params_fingerprint(parts);
+    struct cursor_pos pos;
+    if (!cursor_or_reply(req, w->page_token, "ordered", fp, &pos)) return;
+    PGresult *r;
+    ds_status st = store_ordered_list(req->db, ref.universe, ref.datastore, ref.scope, descending,
+                                      bounds.min, bounds.max, pos.n, pos.a, limit + 1, &r, &err);
+    cursor_pos_free(&pos);
+    if (st != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    int n = PQntuples(r);
+    struct json_object *list = json_object_new_array();
+    for (int i = 0; i < n && i < limit; i++) {
+        struct entry_ref e = ref;
+        e.key = PQgetvalue(r, i, 0);
+        json_object_array_add(list, entry_json(req, &e, pg_i64(r, i, 1)));
+    }
+    struct cursor_pos last = {0};
+    if (n > limit)
+        last = (struct cursor_pos){PQgetvalue(r, limit - 1, 0), NULL, pg_i64(r, limit - 1, 1)};
+    reply_page(req, w->list_member, list, "nextPageToken", "ordered", fp, n > limit ? &last : NULL);
+    PQclear(r);
+}

@@ -1,0 +1,46 @@
+/* store/ordered.h — SQL for ordered data stores. Each operation is one statement, so each is
+ * atomic on its own (increments and upserts included). */
+#ifndef DS_STORE_ORDERED_H
+#define DS_STORE_ORDERED_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "pg/pool.h"
+#include "store/entries.h"
+
+extern const struct pg_statement ordered_statements[];
+
+/* Outcome of a single-entry operation. */
+struct ordered_result {
+    bool found;    /* the entry exists after (or, for get/delete, before) the operation */
+    int64_t value; /* its value */
+};
+
+ds_status store_ordered_get(struct pg_conn *db, const struct entry_ref *ref,
+                            struct ordered_result *out, struct ds_error *err) DS_MUSTCHECK;
+/* Inserts; out->found is false if the entry already existed (nothing written). */
+ds_status store_ordered_create(struct pg_conn *db, const struct entry_ref *ref, int64_t value,
+                               int64_t now_us, struct ordered_result *out,
+                               struct ds_error *err) DS_MUSTCHECK;
+/* Sets the value; with allow_missing a missing entry is created, else out->found is false. */
+ds_status store_ordered_set(struct pg_conn *db, const struct entry_ref *ref, int64_t value,
+                            bool allow_missing, int64_t now_us, struct ordered_result *out,
+                            struct ds_error *err) DS_MUSTCHECK;
+/* Adds amount (missing entry = 0). Overflow is 400. */
+ds_status store_ordered_increment(struct pg_conn *db, const struct entry_ref *ref, int64_t amount,
+                                  int64_t now_us, struct ordered_result *out,
+                                  struct ds_error *err) DS_MUSTCHECK;
+ds_status store_ordered_delete(struct pg_conn *db, const struct entry_ref *ref,
+                               struct ds_error *err) DS_MUSTCHECK;
+
+/* One page in value order with min <= value <= max, strictly after (after_value, after_key)
+ * in the direction of the page (no cursor: after_key NULL). Columns: 0 key, 1 value. */
+ds_status store_ordered_list(struct pg_conn *db, int64_t universe, const char *datastore,
+                             const char *scope, bool descending, int64_t min, int64_t max,
+                             int64_t after_value, const char *after_key, int limit,
+                             PGresult **out, struct ds_error *err) DS_MUSTCHECK;
+
+#endif
