@@ -12,6 +12,10 @@
 #include "core/clock.h"
 #include "pg/pool.h"
 
+struct park_lot;
+struct budgets;
+struct throughput;
+
 struct ds_ctx {
     const struct ds_config *cfg;  /* effective configuration; borrowed from main */
     struct ds_clock clock;        /* service clock (offset is atomic) */
@@ -20,7 +24,17 @@ struct ds_ctx {
     double write_cooldown;        /* seconds; 0 = off */
     _Atomic int inflight;         /* requests between first callback and completion */
     _Atomic uint64_t requests_total;
-    _Atomic bool draining; /* set on SIGTERM: /readyz answers 503 */
+    _Atomic bool draining;         /* set on SIGTERM: /readyz answers 503 */
+    struct park_lot *park;         /* suspended requests (http/park.c); internally locked */
+    struct budgets *budgets;       /* request budgets (service/budgets.c); internally locked */
+    struct throughput *throughput; /* per-key limits of the current profile; NULL otherwise */
+    void (*on_clock_change)(struct ds_ctx *ctx); /* set by main: wakes time-based waiters */
 };
+
+/* Tells whoever waits on service time that the (virtual) clock moved. */
+static inline void ctx_clock_changed(struct ds_ctx *ctx)
+{
+    if (ctx->on_clock_change) ctx->on_clock_change(ctx);
+}
 
 #endif

@@ -10,12 +10,16 @@
 
 #include "config.h"
 #include "context.h"
+#include "http/park.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "log.h"
 #include "pg/embedded.h"
+#include "pg/listener.h"
 #include "pg/schema.h"
+#include "service/budgets.h"
 #include "service/maintenance.h"
+#include "service/throughput.h"
 #include "store/service_state.h"
 #include "store/statements.h"
 
@@ -80,6 +84,40 @@ static ds_status migrate(const char *conninfo, char *err, size_t cap)
     return st;
 }
 
+static void wake_parked(struct ds_ctx *ctx)
+{
+    park_clock_changed(ctx->park);
+}
+
+/* NOTIFY datastored_clock: payload is the new offset; "" (after a reconnect) means reload. */
+static void on_clock_notify(void *arg, PGconn *conn, const char *payload)
+{
+    struct ds_ctx *ctx = arg;
+    int64_t offset;
+    if (payload && *payload)
+        offset = strtoll(payload, NULL, 10);
+    else if (!store_clock_offset_conn(conn, &offset))
+        return;
+    if (clock_observe_offset(&ctx->clock, offset)) ctx_clock_changed(ctx);
+}
+
+/* Adopts the virtual clock offset stored by earlier runs or other instances. */
+static ds_status load_clock(struct ds_ctx *ctx, char *err, size_t cap)
+{
+    if (!ctx->clock.is_virtual) return DS_OK;
+    struct ds_error e;
+    int64_t offset = 0;
+    struct pg_conn *db = pg_pool_acquire(&ctx->pool, 5000, &e);
+    ds_status st = db ? store_clock_offset(db, &offset, &e) : DS_ERR;
+    if (db) pg_pool_release(&ctx->pool, db);
+    if (st != DS_OK) {
+        snprintf(err, cap, "cannot read the virtual clock: %s", e.message);
+        return DS_ERR;
+    }
+    clock_observe_offset(&ctx->clock, offset);
+    return DS_OK;
+}
+
 /* Waits for in-flight requests to finish, up to timeout_s. */
 static void drain(struct ds_ctx *ctx, long timeout_s)
 {
@@ -128,6 +166,16 @@ int main(int argc, char **argv)
     memset(&http, 0, sizeof http);
     struct maintenance maint;
     memset(&maint, 0, sizeof maint);
+    struct park_lot park;
+    memset(&park, 0, sizeof park);
+    struct pg_listener listener;
+    listener_init(&listener);
+    struct budgets budgets;
+    budgets_init(&budgets, cfg.profile == PROFILE_CURRENT, &ctx.clock);
+    ctx.budgets = &budgets;
+    struct throughput throughput;
+    throughput_init(&throughput);
+    if (cfg.profile == PROFILE_CURRENT) ctx.throughput = &throughput;
     bool pool_up = false;
 
     const char *conninfo = cfg.database_url;
@@ -150,6 +198,13 @@ int main(int argc, char **argv)
         goto fail;
     pool_up = true;
     if (load_cursor_key(&ctx, err, sizeof err) != DS_OK) goto fail;
+    if (load_clock(&ctx, err, sizeof err) != DS_OK) goto fail;
+    if (park_start(&park, &ctx, err, sizeof err) != DS_OK) goto fail;
+    ctx.park = &park;
+    ctx.on_clock_change = wake_parked;
+    if (ctx.clock.is_virtual) listener_on(&listener, "datastored_clock", on_clock_notify, &ctx);
+    if (listener.n_channels && listener_start(&listener, conninfo, err, sizeof err) != DS_OK)
+        goto fail;
     if (http_server_start(&http, &ctx, cfg.listen, threads, err, sizeof err) != DS_OK) goto fail;
     if (maintenance_start(&maint, &ctx, err, sizeof err) != DS_OK) goto fail;
 
@@ -166,6 +221,7 @@ int main(int argc, char **argv)
              sig == SIGTERM ? "SIGTERM" : "SIGINT", cfg.drain_timeout);
     atomic_store(&ctx.draining, true);
     http_server_quiesce(&http);
+    park_stop(&park); /* queued requests are answered 503 rather than held */
     drain(&ctx, cfg.drain_timeout);
     exit_code = 0;
     goto shutdown;
@@ -174,12 +230,16 @@ fail:
     log_error("%s", err);
 shutdown:
     maintenance_stop(&maint);
+    listener_stop(&listener);
+    park_stop(&park);
     http_server_stop(&http);
     if (pool_up) pg_pool_destroy(&ctx.pool);
     if (embedded.postmaster) {
         pg_embedded_stop(&embedded);
         log_info("embedded PostgreSQL stopped");
     }
+    budgets_destroy(&budgets);
+    throughput_destroy(&throughput);
     config_free(&cfg);
     if (exit_code == 0) log_info("bye");
     return exit_code;

@@ -17,7 +17,7 @@
 #include "http/reply.h"
 #include "http/router.h"
 #include "pg/query.h"
-#include "store/ordered.h"
+#include "service/ordered.h"
 
 #define ORDERED_MAX_PAGE 100
 
@@ -139,9 +139,8 @@ void ordered_create(struct ds_request *req)
     }
     if (!body_int_or_reply(req, "value", true, 0, &value)) return;
     struct ordered_result res;
-    if (store_ordered_create(req->db, &ref, value, clock_now_us(&req->ctx->clock), &res, &err) !=
-        DS_OK)
-        reply_error(req, &err);
+    if (ordered_write(req->ctx, req->db, &ref, ORDERED_CREATE, value, &res, &err) != DS_OK)
+        reply_write_failure(req, &err, "ordered", &ref);
     else if (!res.found)
         reply_fail(req, 400, NULL, "The entry already exists.");
     else
@@ -159,9 +158,9 @@ void ordered_patch(struct ds_request *req)
         return;
     struct ordered_result res;
     struct ds_error err;
-    if (store_ordered_set(req->db, &ref, value, allow_missing, clock_now_us(&req->ctx->clock), &res,
-                          &err) != DS_OK)
-        reply_error(req, &err);
+    if (ordered_write(req->ctx, req->db, &ref, allow_missing ? ORDERED_UPSERT : ORDERED_SET, value,
+                      &res, &err) != DS_OK)
+        reply_write_failure(req, &err, "ordered", &ref);
     else if (!res.found)
         reply_fail(req, 404, "EntryNotFound", "Entry not found.");
     else
@@ -176,9 +175,8 @@ void ordered_increment(struct ds_request *req)
         return;
     struct ordered_result res;
     struct ds_error err;
-    if (store_ordered_increment(req->db, &ref, amount, clock_now_us(&req->ctx->clock), &res,
-                                &err) != DS_OK)
-        reply_error(req, &err);
+    if (ordered_write(req->ctx, req->db, &ref, ORDERED_INCREMENT, amount, &res, &err) != DS_OK)
+        reply_write_failure(req, &err, "ordered", &ref);
     else
         reply_json(req, 200, entry_json(req, &ref, res.value));
 }
@@ -188,8 +186,9 @@ void ordered_delete(struct ds_request *req)
     struct entry_ref ref;
     if (!ordered_ref_or_reply(req, &ref)) return;
     struct ds_error err;
-    if (store_ordered_delete(req->db, &ref, &err) != DS_OK)
-        reply_error(req, &err);
+    struct ordered_result res;
+    if (ordered_write(req->ctx, req->db, &ref, ORDERED_DELETE, 0, &res, &err) != DS_OK)
+        reply_write_failure(req, &err, "ordered", &ref);
     else
         reply_json(req, 200, json_object_new_object());
 }

@@ -8,7 +8,11 @@
 
 #include "core/digest.h"
 #include "core/limits.h"
+#include "core/clock.h"
+#include "http/park.h"
 #include "http/reply.h"
+#include "http/router.h"
+#include "service/throughput.h"
 #include "store/datastores.h"
 
 bool page_size_or_reply(struct ds_request *req, const char *name, int def, int max, bool coerce,
@@ -159,6 +163,22 @@ bad:
     return false;
 }
 
+bool throughput_or_reply(struct ds_request *req, const struct entry_ref *ref, bool write,
+                         size_t bytes, bool check_only)
+{
+    if (!req->ctx->throughput) return true;
+    char key[256];
+    snprintf(key, sizeof key, "%lld\x1f%s\x1f%s\x1f%s", (long long)ref->universe, ref->datastore,
+             ref->scope, ref->key);
+    struct ds_error err;
+    if (throughput_admit(req->ctx->throughput, key, write, bytes, check_only,
+                         clock_now_us(&req->ctx->clock), &err))
+        return true;
+    reply_header(req, "Retry-After", "60");
+    reply_error(req, &err);
+    return false;
+}
+
 bool datastore_active_or_reply(struct ds_request *req, const struct entry_ref *ref)
 {
     enum store_state state;
@@ -182,4 +202,59 @@ void reply_page(struct ds_request *req, const char *items_name, struct json_obje
     json_object_object_add(o, token_name, json_object_new_string(next ? next : ""));
     free(next);
     reply_json(req, 200, o);
+}
+
+#define WRITE_QUEUE_DEPTH 30
+
+/* Roblox's "request dropped" error for a full write queue, by operation. */
+static void reply_queue_full(struct ds_request *req)
+{
+    static const struct {
+        enum ds_op op;
+        int number;
+        const char *name, *api;
+    } codes[] = {
+        {OP_SET, 302, "SetAsyncThrottle", "SetAsync"},
+        {OP_INCREMENT, 303, "IncreAsyncThrottle", "IncrementAsync"},
+        {OP_UPDATE, 304, "UpdateAsyncThrottle", "UpdateAsync"},
+        {OP_REMOVE, 306, "RemoveAsyncThrottle", "RemoveAsync"},
+    };
+    size_t i = 0;
+    while (i + 1 < sizeof codes / sizeof codes[0] && codes[i].op != req->route->op)
+        i++;
+    reply_fail(req, 429, codes[i].name,
+               "%d: %s request dropped. Request was throttled, but throttled request queue was "
+               "full.",
+               codes[i].number, codes[i].api);
+}
+
+void reply_write_failure(struct ds_request *req, const struct ds_error *err, const char *kind,
+                         const struct entry_ref *ref)
+{
+    if (err->http_status != 429 || err->retry_at_us <= 0) {
+        reply_error(req, err);
+        return;
+    }
+    int64_t now = clock_now_us(&req->ctx->clock);
+    if (req->ctx->cfg->throttle == THROTTLE_REJECT || !req->ctx->park) {
+        char secs[32];
+        int64_t wait_us = err->retry_at_us - now;
+        snprintf(secs, sizeof secs, "%lld", (long long)((wait_us + 999999) / 1000000));
+        reply_header(req, "Retry-After", wait_us > 0 ? secs : "0");
+        reply_error(req, err);
+        return;
+    }
+    char key[256];
+    snprintf(key, sizeof key, "%s\x1f%lld\x1f%s\x1f%s\x1f%s", kind, (long long)ref->universe,
+             ref->datastore, ref->scope, ref->key);
+    switch (park_request(req->ctx->park, req, key, err->retry_at_us, WRITE_QUEUE_DEPTH)) {
+    case PARK_OK:
+        return;
+    case PARK_QUEUE_FULL:
+        reply_queue_full(req);
+        return;
+    case PARK_CLOSED:
+        reply_fail(req, 503, NULL, "The server is shutting down; retry.");
+        return;
+    }
 }

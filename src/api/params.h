@@ -36,6 +36,18 @@ bool v1_metadata_or_reply(struct ds_request *req, char **attributes, char **user
 /* Parses filter=id.startsWith("...") into a newly allocated prefix (NULL when absent). */
 bool starts_with_filter_or_reply(struct ds_request *req, char **prefix);
 
+/* Replies to a failed write. A per-key cooldown refusal (429 with retry_at_us) is answered
+ * 429 + Retry-After in --throttle reject mode, or parks the request FIFO behind the key (at
+ * most 30 deep, like Roblox's queues; the 31st gets the queue-full error) in queue mode: the
+ * handler then runs again when the window opens. */
+void reply_write_failure(struct ds_request *req, const struct ds_error *err, const char *kind,
+                         const struct entry_ref *ref);
+
+/* The current profile's per-key throughput (a no-op otherwise). check_only: refuse a read
+ * of a key already over its limit without charging; then charge the bytes actually read. */
+bool throughput_or_reply(struct ds_request *req, const struct entry_ref *ref, bool write,
+                         size_t bytes, bool check_only);
+
 /* The data store must exist and be active; otherwise replies 404 DatastoreNotFound. */
 bool datastore_active_or_reply(struct ds_request *req, const struct entry_ref *ref);
 

@@ -50,13 +50,13 @@ void v1_get_entry(struct ds_request *req)
     enum store_state store;
     struct entry_row row;
     struct ds_error err;
-    if (store_entry_read(req->db, &ref, false, &store, &row, &err) != DS_OK) {
+    if (store_entry_read(req->db, &ref, false, &store, &row, NULL, &err) != DS_OK) {
         reply_error(req, &err);
     } else if (store != STORE_ACTIVE) {
         reply_fail(req, 404, "DatastoreNotFound", "%s", MSG_DS_NOT_FOUND);
     } else if (!row.found || row.deleted) {
         reply_fail(req, 404, "EntryNotFound", "%s", MSG_ENTRY_NOT_FOUND);
-    } else {
+    } else if (throughput_or_reply(req, &ref, false, row.value_len, false)) {
         reply_entry_value(req, &row);
     }
     entry_row_clear(&row);
@@ -97,7 +97,8 @@ void v1_set_entry(struct ds_request *req)
                    "exclusiveCreate and matchVersion cannot both be set.");
         return;
     }
-    if (!body_value_or_reply(req)) return;
+    if (!body_value_or_reply(req) || !throughput_or_reply(req, &ref, true, req->body_len, false))
+        return;
     char *attributes, *user_ids;
     if (!v1_metadata_or_reply(req, &attributes, &user_ids)) return;
     struct write_spec spec = {.op = WRITE_SET,
@@ -110,7 +111,7 @@ void v1_set_entry(struct ds_request *req)
     struct write_outcome out;
     struct ds_error err;
     if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
-        reply_error(req, &err);
+        reply_write_failure(req, &err, "standard", &ref);
     } else {
         reply_json(req, 200,
                    v1_entry_version(out.version, false, (int64_t)out.value_len, out.version_us,
@@ -125,11 +126,12 @@ void v1_delete_entry(struct ds_request *req)
 {
     struct entry_ref ref;
     if (!v1_ref_or_reply(req, &ref, true)) return;
+    if (!throughput_or_reply(req, &ref, true, 0, false)) return;
     struct write_spec spec = {.op = WRITE_REMOVE};
     struct write_outcome out;
     struct ds_error err;
     if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
-        reply_error(req, &err);
+        reply_write_failure(req, &err, "standard", &ref);
         return;
     }
     write_outcome_free(&out);
@@ -146,6 +148,7 @@ void v1_increment_entry(struct ds_request *req)
         reply_fail(req, 400, NULL, "incrementBy must be an integer, not '%.40s'.", by);
         return;
     }
+    if (!throughput_or_reply(req, &ref, true, 0, false)) return;
     char *attributes, *user_ids;
     if (!v1_metadata_or_reply(req, &attributes, &user_ids)) return;
     struct write_spec spec = {
@@ -153,7 +156,7 @@ void v1_increment_entry(struct ds_request *req)
     struct write_outcome out;
     struct ds_error err;
     if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
-        reply_error(req, &err);
+        reply_write_failure(req, &err, "standard", &ref);
     } else {
         struct entry_view v = {out.version, out.created_us, out.version_us,
                                false,       out.value,      out.value_len,

@@ -159,8 +159,9 @@ static void write_and_reply(struct ds_request *req, const struct entry_ref *ref,
 {
     struct write_outcome out;
     struct ds_error err;
+    if (!throughput_or_reply(req, ref, true, req->body_len, false)) return;
     if (entries_write(req->ctx, req->db, ref, spec, &out, &err) != DS_OK) {
-        reply_error(req, &err);
+        reply_write_failure(req, &err, "standard", ref);
         return;
     }
     reply_outcome(req, ref, &out);
@@ -217,10 +218,11 @@ void v2_delete_entry(struct ds_request *req)
     const char *etag = req_query(req, "etag");
     struct write_spec spec = {
         .op = WRITE_REMOVE, .if_version = etag && *etag ? etag : NULL, .must_exist = true};
+    if (!throughput_or_reply(req, &ref, true, 0, false)) return;
     struct write_outcome out;
     struct ds_error err;
     if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
-        reply_error(req, &err);
+        reply_write_failure(req, &err, "standard", &ref);
         return;
     }
     write_outcome_free(&out);
@@ -301,13 +303,13 @@ void v2_get_entry(struct ds_request *req)
     }
     if (!rev || !strcmp(rev, "latest")) {
         enum store_state store;
-        if (store_entry_read(req->db, &ref, false, &store, &row, &err) != DS_OK)
+        if (store_entry_read(req->db, &ref, false, &store, &row, NULL, &err) != DS_OK)
             reply_error(req, &err);
         else if (store != STORE_ACTIVE)
             reply_fail(req, 404, "DatastoreNotFound", "Datastore not found.");
         else if (!row.found || row.deleted)
             reply_fail(req, 404, "EntryNotFound", "Entry not found in the datastore.");
-        else
+        else if (throughput_or_reply(req, &ref, false, row.value_len, false))
             reply_row(req, &ref, &row);
         goto done;
     }

@@ -12,6 +12,12 @@ void clock_init(struct ds_clock *clock, bool is_virtual)
     atomic_store(&clock->offset_us, 0);
 }
 
+bool clock_observe_offset(struct ds_clock *clock, int64_t offset_us)
+{
+    if (!clock->is_virtual) return false;
+    return atomic_exchange(&clock->offset_us, offset_us) != offset_us;
+}
+
 int64_t clock_now_us(const struct ds_clock *clock)
 {
     struct timespec ts;

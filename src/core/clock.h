@@ -15,6 +15,8 @@ struct ds_clock {
 };
 
 void clock_init(struct ds_clock *clock, bool is_virtual);
+/* Adopts the shared virtual offset (no-op in real mode). Returns true if it changed. */
+bool clock_observe_offset(struct ds_clock *clock, int64_t offset_us);
 /* Microseconds since the Unix epoch on the service clock. Thread-safe. */
 int64_t clock_now_us(const struct ds_clock *clock);
 

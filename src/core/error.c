@@ -29,6 +29,7 @@ static ds_status fill(struct ds_error *err, int http_status, const char *code, c
     err->http_status = http_status;
     err->code = code ? code : ds_error_code_for_status(http_status);
     err->detail = detail;
+    err->retry_at_us = 0;
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     return DS_ERR;
 }

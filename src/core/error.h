@@ -4,6 +4,7 @@
 #define DS_CORE_ERROR_H
 
 #include <stdarg.h>
+#include <stdint.h>
 
 #define DS_MUSTCHECK __attribute__((warn_unused_result))
 
@@ -14,6 +15,7 @@ struct ds_error {
     const char *code;   /* canonical code (static): INVALID_ARGUMENT, NOT_FOUND, ABORTED, ... */
     const char *detail; /* Roblox datastoreErrorCode (static), e.g. "EntryNotFound"; NULL if none */
     char message[256];  /* human-readable message, always NUL-terminated */
+    int64_t retry_at_us; /* 429 from a per-key rule: service time when it may succeed; else 0 */
 };
 
 /* Canonical Open Cloud code for an HTTP status (INVALID_ARGUMENT for 400, ...). */

@@ -6,5 +6,8 @@
 
 /* Runs every stage in order until one replies; always leaves exactly one reply queued. */
 void pipeline_run(struct ds_request *req);
+/* Runs a request resumed from the parking lot again, from the database stage on (routing
+ * and validation already happened). */
+void pipeline_resume(struct ds_request *req);
 
 #endif

@@ -163,6 +163,7 @@ void reply_fail(struct ds_request *req, int status, const char *detail, const ch
     err.http_status = status;
     err.code = ds_error_code_for_status(status);
     err.detail = detail;
+    err.retry_at_us = 0;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err.message, sizeof err.message, fmt, ap);

@@ -17,6 +17,7 @@
 #define REQ_MAX_RESP_HEADERS 16
 
 struct route;
+struct park_waiter;
 
 struct req_param {
     const char *name; /* points into the route pattern (not NUL-terminated) */
@@ -55,9 +56,13 @@ struct ds_request {
 
     struct req_kv resp_headers[REQ_MAX_RESP_HEADERS]; /* extra response headers; owned */
     int n_resp_headers;
-    bool replied;       /* a response has been queued */
-    int status;         /* status of that response */
-    int64_t started_us; /* monotonic start, for logs */
+    struct park_waiter *waiter; /* set while in the parking lot (http/park.c) */
+    bool parked;                /* suspended; the handler runs again when resumed */
+    bool client_gone;           /* the client closed the connection while parked */
+    bool shutting_down;         /* woken by shutdown: answer 503 */
+    bool replied;               /* a response has been queued */
+    int status;                 /* status of that response */
+    int64_t started_us;         /* monotonic start, for logs */
 };
 
 /* Case-insensitive lookup of a decoded query argument; NULL if absent. */

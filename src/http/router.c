@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/admin_budgets.h"
+#include "api/admin_clock.h"
 #include "api/ops.h"
 #include "api/ordered.h"
 #include "api/v1_entries.h"
@@ -101,6 +103,16 @@ const struct route routes[] = {
      v2_delete_datastore},
     V2_ENTRY_ROUTES(""),
     V2_ENTRY_ROUTES("/scopes/{scope_id}"),
+
+    {"GET", "/admin/v1/clock", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_clock_get},
+    {"POST", "/admin/v1/clock:advance", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB,
+     admin_clock_advance},
+    {"POST", "/admin/v1/clock:set", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_clock_set},
+    {"GET", "/admin/v1/universes/{universe_id}/budgets", FAMILY_ADMIN, OP_NONE, NULL, 0,
+     admin_budgets_get},
+    {"PUT", "/admin/v1/universes/{universe_id}/players", FAMILY_ADMIN, OP_NONE, NULL, 0,
+     admin_players_put},
+    {"GET", "/admin/v1/queues", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_queues_get},
 
     ORDERED_ROUTES(ORDERED_V1, FAMILY_ORDERED_V1),
     ORDERED_ROUTES(ORDERED_V2, FAMILY_ORDERED_V2),

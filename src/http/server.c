@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http/park.h"
 #include "http/pipeline.h"
 #include "http/reply.h"
 #include "http/request.h"
@@ -99,6 +100,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (req->parked) { /* resumed from the parking lot */
+        req->parked = false;
+        if (req->client_gone) return MHD_NO; /* nobody to answer: close */
+        if (req->shutting_down) {
+            reply_fail(req, 503, NULL, "The server is shutting down; retry.");
+            return MHD_YES;
+        }
+        pipeline_resume(req);
+        return MHD_YES;
+    }
     if (req->replied) return MHD_YES;
     if (req->body_too_large) {
         reply_too_large(req);
@@ -118,6 +129,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (!req) return;
     *req_cls = NULL;
     if (req->db) pg_pool_release(&ctx->pool, req->db);
+    park_release(ctx->park, req);
     log_debug("%s %s %d %.3fms%s", req->method, req->path ? req->path : "?", req->status,
               (double)(monotonic_us() - req->started_us) / 1000.0,
               toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");

@@ -12,6 +12,7 @@
 #include "core/jsonpatch.h"
 #include "core/limits.h"
 #include "core/versioning.h"
+#include "service/ordered.h"
 #include "pg/query.h"
 
 #define MAX_ATTEMPTS 5
@@ -140,8 +141,15 @@ static ds_status attempt(struct ds_ctx *ctx, struct pg_conn *db, const struct en
     struct entry_row row;
     *retry = false;
     if (pg_command(db, "BEGIN", err) != DS_OK) return DS_ERR;
-    ds_status st = store_entry_read(db, ref, true, &store, &row, err);
+    int64_t offset = 0;
+    ds_status st = store_entry_read(db, ref, true, &store, &row, &offset, err);
     if (st != DS_OK) goto done;
+    if (clock_observe_offset(&ctx->clock, offset)) ctx_clock_changed(ctx);
+    int64_t now = clock_now_us(&ctx->clock);
+    if (row.found && cooldown_blocks(ctx, row.version_us, now, err)) {
+        st = DS_ERR;
+        goto done;
+    }
     if (store == STORE_DELETED) {
         st = ds_fail(err, 404, "DatastoreNotFound",
                      "The data store is deleted; undelete it before writing.");
@@ -154,7 +162,6 @@ static ds_status attempt(struct ds_ctx *ctx, struct pg_conn *db, const struct en
     }
     if ((st = build_outcome(spec, &row, out, err)) != DS_OK) goto done;
 
-    int64_t now = clock_now_us(&ctx->clock);
     struct version_prev prev = {row.found, row.version_seq, row.version_us, row.hour_first};
     struct version_step step;
     version_step_next(&prev, now, ctx->cfg->keep_all_versions, &step);

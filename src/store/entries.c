@@ -20,14 +20,19 @@
  * prefix || this is an exact upper bound for keys starting with prefix. */
 #define PREFIX_CEILING "repeat(chr(1114111), 13)"
 
+/* One row: data store present?, deleted?, the shared clock offset, then the entry (NULLs when
+ * absent). lock adds FOR UPDATE on the entry row. */
+#define ENTRY_READ(lock)                                                                       \
+    "SELECT d.name IS NOT NULL, d.deleted_us IS NOT NULL,"                                    \
+    " (SELECT value::bigint FROM service_state WHERE name = 'clock_offset_us'), e.*"          \
+    " FROM (SELECT 1) one"                                                                     \
+    " LEFT JOIN datastores d ON d.universe_id = $1 AND d.name = $2"                           \
+    " LEFT JOIN LATERAL (SELECT " ROW_COLUMNS " FROM entries WHERE " KEY_MATCH lock ") e"      \
+    " ON true"
+
 const struct pg_statement entries_statements[] = {
-    {"entry_read", "SELECT d.deleted_us IS NOT NULL, e.* FROM datastores d LEFT JOIN LATERAL ("
-                   "  SELECT " ROW_COLUMNS " FROM entries WHERE " KEY_MATCH ") e ON true"
-                   " WHERE d.universe_id = $1 AND d.name = $2"},
-    {"entry_read_lock",
-     "SELECT d.deleted_us IS NOT NULL, e.* FROM datastores d LEFT JOIN LATERAL ("
-     "  SELECT " ROW_COLUMNS " FROM entries WHERE " KEY_MATCH " FOR UPDATE) e ON true"
-     " WHERE d.universe_id = $1 AND d.name = $2"},
+    {"entry_read", ENTRY_READ("")},
+    {"entry_read_lock", ENTRY_READ(" FOR UPDATE")},
     {"datastore_ensure",
      "INSERT INTO datastores (universe_id, name, created_us) VALUES ($1, $2, $3)"
      " ON CONFLICT (universe_id, name) DO NOTHING"},
@@ -122,20 +127,17 @@ static void fill_row(struct entry_row *row, PGresult *res, int c)
 }
 
 ds_status store_entry_read(struct pg_conn *db, const struct entry_ref *ref, bool lock,
-                           enum store_state *store, struct entry_row *row, struct ds_error *err)
+                           enum store_state *store, struct entry_row *row,
+                           int64_t *clock_offset_us, struct ds_error *err)
 {
     struct pg_params p;
     key_params(&p, ref);
     PGresult *r = pg_run(db, lock ? "entry_read_lock" : "entry_read", &p, err);
     memset(row, 0, sizeof *row);
     if (!r) return DS_ERR;
-    if (PQntuples(r) == 0) {
-        *store = STORE_ABSENT;
-        PQclear(r);
-        return DS_OK;
-    }
-    *store = pg_bool(r, 0, 0) ? STORE_DELETED : STORE_ACTIVE;
-    fill_row(row, r, 1);
+    *store = !pg_bool(r, 0, 0) ? STORE_ABSENT : pg_bool(r, 0, 1) ? STORE_DELETED : STORE_ACTIVE;
+    if (clock_offset_us) *clock_offset_us = pg_i64(r, 0, 2);
+    fill_row(row, r, 3);
     return DS_OK;
 }
 

@@ -26,6 +26,10 @@ const struct pg_statement ordered_statements[] = {
      INSERT_VALUES " ON CONFLICT (universe_id, datastore, scope, key)"
                    " DO UPDATE SET value = ordered_entries.value + EXCLUDED.value,"
                    " updated_us = EXCLUDED.updated_us RETURNING value"},
+    {"ordered_lock",
+     "SELECT (SELECT value::bigint FROM service_state WHERE name = 'clock_offset_us'),"
+     " e.updated_us FROM (SELECT 1) one LEFT JOIN LATERAL ("
+     "  SELECT updated_us FROM ordered_entries WHERE " KEY_MATCH " FOR UPDATE) e ON true"},
     {"ordered_delete", "DELETE FROM ordered_entries WHERE " KEY_MATCH},
     {"ordered_page_asc",
      "SELECT key, value FROM ordered_entries" PAGE_WHERE " AND (value, key) > ($6, $7)"
@@ -97,6 +101,20 @@ ds_status store_ordered_increment(struct pg_conn *db, const struct entry_ref *re
                                   int64_t now_us, struct ordered_result *out, struct ds_error *err)
 {
     return write_value(db, "ordered_increment", ref, amount, now_us, out, err);
+}
+
+ds_status store_ordered_lock(struct pg_conn *db, const struct entry_ref *ref, bool *exists,
+                             int64_t *updated_us, int64_t *clock_offset_us, struct ds_error *err)
+{
+    struct pg_params p;
+    key_params(&p, ref);
+    PGresult *r = pg_run(db, "ordered_lock", &p, err);
+    if (!r) return DS_ERR;
+    *clock_offset_us = pg_i64(r, 0, 0);
+    *exists = !pg_null(r, 0, 1);
+    *updated_us = pg_i64(r, 0, 1);
+    PQclear(r);
+    return DS_OK;
 }
 
 ds_status store_ordered_delete(struct pg_conn *db, const struct entry_ref *ref,

@@ -33,6 +33,11 @@ ds_status store_ordered_set(struct pg_conn *db, const struct entry_ref *ref, int
 ds_status store_ordered_increment(struct pg_conn *db, const struct entry_ref *ref, int64_t amount,
                                   int64_t now_us, struct ordered_result *out,
                                   struct ds_error *err) DS_MUSTCHECK;
+/* In a transaction: locks the entry (if it exists) and reads its last write time and the
+ * shared clock offset. */
+ds_status store_ordered_lock(struct pg_conn *db, const struct entry_ref *ref, bool *exists,
+                             int64_t *updated_us, int64_t *clock_offset_us,
+                             struct ds_error *err) DS_MUSTCHECK;
 ds_status store_ordered_delete(struct pg_conn *db, const struct entry_ref *ref,
                                struct ds_error *err) DS_MUSTCHECK;
 

@@ -2,14 +2,29 @@
 #include "store/service_state.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "pg/query.h"
+
+#define CLOCK_GET                                                                              \
+    "SELECT coalesce((SELECT value::bigint FROM service_state"                                \
+    " WHERE name = 'clock_offset_us'), 0)"
 
 const struct pg_statement service_state_statements[] = {
     {"schema_version", "SELECT coalesce(max(version), 0) FROM schema_migrations"},
     {"secret_put",
      "INSERT INTO service_state (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING"},
     {"secret_get", "SELECT value FROM service_state WHERE name = $1"},
+    {"clock_get", CLOCK_GET},
+    {"clock_advance",
+     "WITH up AS (INSERT INTO service_state (name, value) VALUES ('clock_offset_us', $1::text)"
+     " ON CONFLICT (name) DO UPDATE SET value = (service_state.value::bigint + $1::bigint)::text"
+     " RETURNING value) SELECT value::bigint, pg_notify('datastored_clock', value) FROM up"},
+    {"clock_raise",
+     "WITH up AS (INSERT INTO service_state (name, value) VALUES ('clock_offset_us', $1::text)"
+     " ON CONFLICT (name) DO UPDATE"
+     " SET value = greatest(service_state.value::bigint, $1::bigint)::text"
+     " RETURNING value) SELECT value::bigint, pg_notify('datastored_clock', value) FROM up"},
     {NULL, NULL},
 };
 
@@ -43,4 +58,47 @@ ds_status store_shared_secret(struct pg_conn *db, const char *name, const char *
     snprintf(out, cap, "%s", pg_str(r, 0, 0));
     PQclear(r);
     return DS_OK;
+}
+
+ds_status store_clock_offset(struct pg_conn *db, int64_t *offset_us, struct ds_error *err)
+{
+    PGresult *r = pg_run(db, "clock_get", NULL, err);
+    if (!r) return DS_ERR;
+    *offset_us = pg_i64(r, 0, 0);
+    PQclear(r);
+    return DS_OK;
+}
+
+static ds_status clock_change(struct pg_conn *db, const char *stmt, int64_t arg, int64_t *out,
+                              struct ds_error *err)
+{
+    struct pg_params p;
+    pgp_init(&p);
+    pgp_i64(&p, arg);
+    PGresult *r = pg_run(db, stmt, &p, err);
+    if (!r) return DS_ERR;
+    *out = pg_i64(r, 0, 0);
+    PQclear(r);
+    return DS_OK;
+}
+
+ds_status store_clock_advance(struct pg_conn *db, int64_t delta_us, int64_t *new_offset_us,
+                              struct ds_error *err)
+{
+    return clock_change(db, "clock_advance", delta_us, new_offset_us, err);
+}
+
+ds_status store_clock_raise(struct pg_conn *db, int64_t offset_us, int64_t *new_offset_us,
+                            struct ds_error *err)
+{
+    return clock_change(db, "clock_raise", offset_us, new_offset_us, err);
+}
+
+bool store_clock_offset_conn(PGconn *conn, int64_t *offset_us)
+{
+    PGresult *r = PQexec(conn, CLOCK_GET);
+    bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    if (ok) *offset_us = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return ok;
 }

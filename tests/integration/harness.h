@@ -71,5 +71,6 @@ Suite *v1_suite(void);
 Suite *v2_suite(void);
 Suite *concurrency_suite(void);
 Suite *ordered_suite(void);
+Suite *rules_suite(void);
 
 #endif

@@ -20,7 +20,7 @@ static char db[1024];
 static void setup(void)
 {
     snprintf(db, sizeof db, "%s", harness_fresh_database("ds_concurrency"));
-    const char *args[] = {"--database-url", db, NULL};
+    const char *args[] = {"--database-url", db, "--write-cooldown", "0", NULL};
     if (!proc_start(&a, args) || !proc_start(&b, args)) {
         fprintf(stderr, "servers did not start: %s %s\n", a.log_path, b.log_path);
         exit(2);
@@ -232,7 +232,7 @@ static void *write_until_killed(void *arg)
 START_TEST(acknowledged_writes_survive_kill9)
 {
     long long u = unique_universe();
-    const char *args[] = {"--database-url", db, NULL};
+    const char *args[] = {"--database-url", db, "--write-cooldown", "0", NULL};
     struct ds_proc victim;
     ck_assert(proc_start(&victim, args));
     struct writer w = {&victim, u, 0, 0};

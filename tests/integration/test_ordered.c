@@ -15,7 +15,7 @@ static char db[1024];
 static void setup(void)
 {
     snprintf(db, sizeof db, "%s", harness_fresh_database("ds_ordered"));
-    const char *a[] = {"--database-url", db, NULL};
+    const char *a[] = {"--database-url", db, "--write-cooldown", "0", NULL};
     if (!proc_start(&srv, a)) {
         fprintf(stderr, "server did not start: %s\n", srv.log_path);
         exit(2);

@@ -8,14 +8,14 @@
 #include "harness.h"
 
 static struct ds_proc srv;      /* default retention */
-static struct ds_proc keep_all; /* --keep-all-versions --purge-interval 1, same database */
+static struct ds_proc keep_all; /* keep all versions, purge every 1 s, virtual clock; same db */
 static char db[1024];
 
 static void setup(void)
 {
     snprintf(db, sizeof db, "%s", harness_fresh_database("ds_v1"));
-    const char *a[] = {"--database-url", db, NULL};
-    const char *b[] = {"--database-url", db, "--keep-all-versions", "--purge-interval", "1", NULL};
+    const char *a[] = {"--database-url", db, "--write-cooldown", "0", NULL};
+    const char *b[] = {"--database-url", db, "--write-cooldown", "0", "--keep-all-versions", "--purge-interval", "1", "--clock", "virtual", NULL};
     if (!proc_start(&srv, a) || !proc_start(&keep_all, b)) {
         fprintf(stderr, "server did not start: %s %s\n", srv.log_path, keep_all.log_path);
         exit(2);
@@ -683,39 +683,32 @@ static int count_array(const char *body, const char *member)
 }
 
 /* The background purge removes versions superseded over 30 days ago and tombstones deleted
- * over 30 days ago, and nothing younger. (Rows are aged in SQL: the clock is real here.) */
+ * over 30 days ago, and nothing younger (31 days pass on the virtual clock). */
 START_TEST(purge_removes_expired_only)
 {
     long long u = unique_universe();
     set_ok(&keep_all, u, "datastoreName=Purge&entryKey=p", "1");
-    set_ok(&keep_all, u, "datastoreName=Purge&entryKey=p", "2");
-    set_ok(&keep_all, u, "datastoreName=Purge&entryKey=p", "3");
+    set_ok(&keep_all, u, "datastoreName=Purge&entryKey=p", "2"); /* supersedes 1 now */
     set_ok(&keep_all, u, "datastoreName=Purge&entryKey=gone", "1");
     set_ok(&keep_all, u, "datastoreName=Purge&entryKey=young", "1");
     struct http_resp r =
         v1(&keep_all, "DELETE", u, "/datastore/entries/entry?datastoreName=Purge&entryKey=gone",
            NULL, NULL);
     http_free(&r);
+    r = http_do("POST", url_of(&keep_all, "/admin/v1/clock:advance"), "{\"seconds\": 2678400}",
+                21, NULL);
+    ck_assert_int_eq(r.status, 200); /* 31 days later */
+    http_free(&r);
+    set_ok(&keep_all, u, "datastoreName=Purge&entryKey=p", "3"); /* supersedes 2 now */
     r = v1(&keep_all, "DELETE", u, "/datastore/entries/entry?datastoreName=Purge&entryKey=young",
            NULL, NULL);
     http_free(&r);
-    char sql[512];
-    snprintf(sql, sizeof sql,
-             "UPDATE entry_versions SET superseded_us = superseded_us - 31::bigint * 86400000000 "
-             "WHERE universe_id = %lld AND key = 'p' AND version_seq = 1",
-             u);
-    harness_sql(db, sql);
-    snprintf(sql, sizeof sql,
-             "UPDATE entries SET version_us = version_us - 31::bigint * 86400000000 "
-             "WHERE universe_id = %lld AND key = 'gone'",
-             u);
-    harness_sql(db, sql);
     int versions = -1, keys = -1;
     for (int i = 0; i < 100 && (versions != 2 || keys != 2); i++) {
         struct timespec ts = {0, 100 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        r = v1(&keep_all, "GET", u,
-               "/datastore/entries/entry/versions?datastoreName=Purge&entryKey=p", NULL, NULL);
+        nanosleep(&ts, NULL); /* the purge runs every second on its own thread */
+        r = v1(&keep_all, "GET", u, "/datastore/entries/entry/versions?datastoreName=Purge&entryKey=p",
+               NULL, NULL);
         versions = count_array(r.body, "versions");
         http_free(&r);
         r = v1(&keep_all, "GET", u, "/datastore/entries?datastoreName=Purge", NULL, NULL);

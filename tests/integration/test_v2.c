@@ -13,7 +13,7 @@ static void setup(void)
 {
     static char db[1024];
     snprintf(db, sizeof db, "%s", harness_fresh_database("ds_v2"));
-    const char *a[] = {"--database-url", db, "--keep-all-versions", NULL};
+    const char *a[] = {"--database-url", db, "--write-cooldown", "0", "--keep-all-versions", NULL};
     if (!proc_start(&srv, a)) {
         fprintf(stderr, "server did not start: %s\n", srv.log_path);
         exit(2);

@@ -1,0 +1,189 @@
+/* http/park.c — see park.h. Waiters live in one list in arrival order; a waiter with a key
+ * is eligible only when no earlier waiter has the same key. The thread sleeps until the
+ * earliest eligible wake time (translated from service time to real time) or 100 ms, when it
+ * also checks parked sockets for a closed peer. */
+#include "http/park.h"
+
+#include <errno.h>
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "context.h"
+#include "http/request.h"
+#include "log.h"
+
+#define POLL_US 100000 /* disconnect checks */
+
+struct park_waiter {
+    struct ds_request *req;
+    char *key; /* NULL: no queue */
+    int64_t wake_at_us;
+    bool woken; /* resumed, running again; keeps its place until released or re-parked */
+    struct park_waiter *next;
+};
+
+static bool is_queue_head(const struct park_lot *lot, const struct park_waiter *w)
+{
+    if (!w->key) return true;
+    for (const struct park_waiter *o = lot->waiters; o != w; o = o->next)
+        if (o->key && !strcmp(o->key, w->key)) return false;
+    return true;
+}
+
+static void resume(struct park_waiter *w)
+{
+    w->woken = true;
+    MHD_resume_connection(w->req->conn);
+}
+
+/* True if the peer of a parked connection has closed it. */
+static bool peer_closed(struct ds_request *req)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci) return false;
+    char b;
+    ssize_t n = recv(ci->connect_fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+static void *park_main(void *arg)
+{
+    struct park_lot *lot = arg;
+    pthread_mutex_lock(&lot->mu);
+    while (!lot->stop) {
+        int64_t now = clock_now_us(&lot->ctx->clock);
+        int64_t sleep_us = POLL_US;
+        for (struct park_waiter *w = lot->waiters; w; w = w->next) {
+            if (w->woken) continue;
+            if (peer_closed(w->req)) {
+                w->req->client_gone = true;
+                resume(w);
+                continue;
+            }
+            if (!is_queue_head(lot, w)) continue;
+            if (w->wake_at_us <= now)
+                resume(w);
+            else if (w->wake_at_us - now < sleep_us)
+                sleep_us = w->wake_at_us - now;
+        }
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        int64_t ns = until.tv_nsec + (sleep_us % 1000000) * 1000;
+        until.tv_sec += (time_t)(sleep_us / 1000000 + ns / 1000000000);
+        until.tv_nsec = (long)(ns % 1000000000);
+        pthread_cond_timedwait(&lot->cv, &lot->mu, &until);
+    }
+    pthread_mutex_unlock(&lot->mu);
+    return NULL;
+}
+
+ds_status park_start(struct park_lot *lot, struct ds_ctx *ctx, char *err, size_t cap)
+{
+    memset(lot, 0, sizeof *lot);
+    lot->ctx = ctx;
+    pthread_mutex_init(&lot->mu, NULL);
+    pthread_cond_init(&lot->cv, NULL);
+    int rc = pthread_create(&lot->thread, NULL, park_main, lot);
+    if (rc != 0) {
+        snprintf(err, cap, "parking thread: %s", strerror(rc));
+        return DS_ERR;
+    }
+    lot->running = true;
+    return DS_OK;
+}
+
+void park_stop(struct park_lot *lot)
+{
+    if (!lot->running) return;
+    pthread_mutex_lock(&lot->mu);
+    lot->stop = true;
+    for (struct park_waiter *w = lot->waiters; w; w = w->next) {
+        if (w->woken) continue;
+        w->req->shutting_down = true;
+        resume(w);
+    }
+    pthread_cond_signal(&lot->cv);
+    pthread_mutex_unlock(&lot->mu);
+    pthread_join(lot->thread, NULL);
+    lot->running = false;
+}
+
+enum park_result park_request(struct park_lot *lot, struct ds_request *req, const char *key,
+                              int64_t wake_at_us, int max_depth)
+{
+    pthread_mutex_lock(&lot->mu);
+    if (lot->stop) {
+        pthread_mutex_unlock(&lot->mu);
+        return PARK_CLOSED;
+    }
+    struct park_waiter *w = req->waiter;
+    if (w) { /* parks again: same place in its queue */
+        w->wake_at_us = wake_at_us;
+        w->woken = false;
+    } else {
+        int depth = 0;
+        struct park_waiter **tail = &lot->waiters;
+        for (; *tail; tail = &(*tail)->next)
+            if (key && (*tail)->key && !strcmp((*tail)->key, key)) depth++;
+        if (key && depth >= max_depth) {
+            pthread_mutex_unlock(&lot->mu);
+            return PARK_QUEUE_FULL;
+        }
+        w = calloc(1, sizeof *w);
+        if (w && key && !(w->key = strdup(key))) {
+            free(w);
+            w = NULL;
+        }
+        if (!w) {
+            pthread_mutex_unlock(&lot->mu);
+            return PARK_CLOSED;
+        }
+        w->req = req;
+        w->wake_at_us = wake_at_us;
+        *tail = w;
+        req->waiter = w;
+    }
+    req->parked = true;
+    MHD_suspend_connection(req->conn);
+    pthread_cond_signal(&lot->cv);
+    pthread_mutex_unlock(&lot->mu);
+    return PARK_OK;
+}
+
+void park_release(struct park_lot *lot, struct ds_request *req)
+{
+    if (!req->waiter) return;
+    pthread_mutex_lock(&lot->mu);
+    for (struct park_waiter **p = &lot->waiters; *p; p = &(*p)->next) {
+        if (*p != req->waiter) continue;
+        struct park_waiter *w = *p;
+        *p = w->next;
+        free(w->key);
+        free(w);
+        break;
+    }
+    req->waiter = NULL;
+    pthread_cond_signal(&lot->cv);
+    pthread_mutex_unlock(&lot->mu);
+}
+
+void park_clock_changed(struct park_lot *lot)
+{
+    pthread_mutex_lock(&lot->mu);
+    pthread_cond_signal(&lot->cv);
+    pthread_mutex_unlock(&lot->mu);
+}
+
+int park_queue_depth(struct park_lot *lot, const char *key)
+{
+    int n = 0;
+    pthread_mutex_lock(&lot->mu);
+    for (struct park_waiter *w = lot->waiters; w; w = w->next)
+        if (!key || (w->key && !strcmp(w->key, key))) n++;
+    pthread_mutex_unlock(&lot->mu);
+    return n;
+}

@@ -1,0 +1,48 @@
+/* http/park.h — the parking lot: requests suspended (libmicrohttpd suspend/resume, so no
+ * worker thread is held) until the service clock reaches a wake time. Waiters that share a
+ * queue key wake one at a time in arrival order (FIFO); a key's queue has a maximum depth.
+ * A parked request whose client disconnects is woken at once and closed; on shutdown every
+ * waiter is woken and answered 503. One thread does the waking. */
+#ifndef DS_HTTP_PARK_H
+#define DS_HTTP_PARK_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+struct ds_ctx;
+struct ds_request;
+struct park_waiter;
+
+struct park_lot {
+    struct ds_ctx *ctx;          /* borrowed */
+    pthread_mutex_t mu;          /* guards everything below */
+    pthread_cond_t cv;           /* wakes the thread: new waiter, release, clock change, stop */
+    struct park_waiter *waiters; /* in arrival order */
+    bool stop;
+    bool running;
+    pthread_t thread;
+};
+
+enum park_result { PARK_OK, PARK_QUEUE_FULL, PARK_CLOSED };
+
+ds_status park_start(struct park_lot *lot, struct ds_ctx *ctx, char *err, size_t cap) DS_MUSTCHECK;
+/* Wakes every waiter (they answer 503) and stops the thread. */
+void park_stop(struct park_lot *lot);
+
+/* Suspends req (call from a handler, then return without replying) until the service clock
+ * reaches wake_at_us; the pipeline then runs the handler again. key (copied) queues the
+ * request FIFO behind earlier waiters with the same key, at most max_depth deep. A request
+ * that parks again keeps its place in its queue. */
+enum park_result park_request(struct park_lot *lot, struct ds_request *req, const char *key,
+                              int64_t wake_at_us, int max_depth);
+/* Forgets req (its request is complete); the next waiter of its key may wake. */
+void park_release(struct park_lot *lot, struct ds_request *req);
+/* The service clock moved: re-evaluate wake times now. */
+void park_clock_changed(struct park_lot *lot);
+/* Number of waiters with this key, or of all waiters when key is NULL. */
+int park_queue_depth(struct park_lot *lot, const char *key);
+
+#endif

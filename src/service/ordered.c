@@ -1,0 +1,61 @@
+/* service/ordered.c — see ordered.h. */
+#include "service/ordered.h"
+
+#include "pg/query.h"
+
+bool cooldown_blocks(const struct ds_ctx *ctx, int64_t last_write_us, int64_t now_us,
+                     struct ds_error *err)
+{
+    int64_t window = (int64_t)(ctx->write_cooldown * 1e6);
+    if (window <= 0 || now_us >= last_write_us + window) return false;
+    ds_fail(err, 429, "TooManyRequests",
+            "Writes to the same key are limited to one per %.3g s; retry after the cooldown.",
+            ctx->write_cooldown);
+    err->retry_at_us = last_write_us + window;
+    return true;
+}
+
+static ds_status run_op(struct pg_conn *db, const struct entry_ref *ref, enum ordered_write_op op,
+                        int64_t value, int64_t now, struct ordered_result *out,
+                        struct ds_error *err)
+{
+    switch (op) {
+    case ORDERED_CREATE:
+        return store_ordered_create(db, ref, value, now, out, err);
+    case ORDERED_SET:
+        return store_ordered_set(db, ref, value, false, now, out, err);
+    case ORDERED_UPSERT:
+        return store_ordered_set(db, ref, value, true, now, out, err);
+    case ORDERED_INCREMENT:
+        return store_ordered_increment(db, ref, value, now, out, err);
+    case ORDERED_DELETE:
+        out->found = false;
+        return store_ordered_delete(db, ref, err);
+    }
+    return ds_fail(err, 500, NULL, "unknown ordered operation");
+}
+
+ds_status ordered_write(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
+                        enum ordered_write_op op, int64_t value, struct ordered_result *out,
+                        struct ds_error *err)
+{
+    if (ctx->write_cooldown <= 0)
+        return run_op(db, ref, op, value, clock_now_us(&ctx->clock), out, err);
+    if (pg_command(db, "BEGIN", err) != DS_OK) return DS_ERR;
+    int64_t offset, last_write;
+    bool exists;
+    ds_status st = store_ordered_lock(db, ref, &exists, &last_write, &offset, err);
+    if (st == DS_OK) {
+        if (clock_observe_offset(&ctx->clock, offset)) ctx_clock_changed(ctx);
+        int64_t now = clock_now_us(&ctx->clock);
+        if (exists && cooldown_blocks(ctx, last_write, now, err))
+            st = DS_ERR;
+        else
+            st = run_op(db, ref, op, value, now, out, err);
+    }
+    if (st == DS_OK)
+        st = pg_command(db, "COMMIT", err);
+    else
+        pg_rollback(db);
+    return st;
+}

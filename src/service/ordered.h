@@ -1,0 +1,21 @@
+/* service/ordered.h — writes to ordered entries under the service's rules: with a write
+ * cooldown the write runs in a transaction that locks the row and checks its last write time
+ * (reading the shared clock offset in the same round trip); without one it is one statement. */
+#ifndef DS_SERVICE_ORDERED_H
+#define DS_SERVICE_ORDERED_H
+
+#include "context.h"
+#include "store/ordered.h"
+
+enum ordered_write_op { ORDERED_CREATE, ORDERED_SET, ORDERED_UPSERT, ORDERED_INCREMENT, ORDERED_DELETE };
+
+ds_status ordered_write(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
+                        enum ordered_write_op op, int64_t value, struct ordered_result *out,
+                        struct ds_error *err) DS_MUSTCHECK;
+
+/* The per-key cooldown check shared with standard entries: false if the write may proceed,
+ * else fills err (429, retry_at_us). */
+bool cooldown_blocks(const struct ds_ctx *ctx, int64_t last_write_us, int64_t now_us,
+                     struct ds_error *err);
+
+#endif
