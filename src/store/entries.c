@@ -97,7 +97,7 @@ void entry_row_clear(struct entry_row *row)
     memset(row, 0, sizeof *row);
 }
 
-static void key_params(struct pg_params *p, const struct entry_ref *ref)
+void store_key_params(struct pg_params *p, const struct entry_ref *ref)
 {
     pgp_init(p);
     pgp_i64(p, ref->universe);
@@ -131,7 +131,7 @@ ds_status store_entry_read(struct pg_conn *db, const struct entry_ref *ref, bool
                            int64_t *clock_offset_us, struct ds_error *err)
 {
     struct pg_params p;
-    key_params(&p, ref);
+    store_key_params(&p, ref);
     PGresult *r = pg_run(db, lock ? "entry_read_lock" : "entry_read", &p, err);
     memset(row, 0, sizeof *row);
     if (!r) return DS_ERR;
@@ -177,7 +177,7 @@ ds_status store_entry_insert(struct pg_conn *db, const struct entry_ref *ref,
                              const struct entry_write *w, bool *inserted, struct ds_error *err)
 {
     struct pg_params p;
-    key_params(&p, ref);
+    store_key_params(&p, ref);
     write_params(&p, w);
     PGresult *r = pg_run(db, "entry_insert", &p, err);
     if (!r) return DS_ERR;
@@ -190,7 +190,7 @@ ds_status store_entry_update(struct pg_conn *db, const struct entry_ref *ref,
                              const struct entry_write *w, bool keep_previous, struct ds_error *err)
 {
     struct pg_params p;
-    key_params(&p, ref);
+    store_key_params(&p, ref);
     write_params(&p, w);
     pgp_bool(&p, keep_previous);
     PGresult *r = pg_run(db, "entry_update", &p, err);
@@ -204,7 +204,7 @@ static ds_status read_version(struct pg_conn *db, const char *stmt, const struct
                               int64_t arg, struct entry_row *row, struct ds_error *err)
 {
     struct pg_params p;
-    key_params(&p, ref);
+    store_key_params(&p, ref);
     pgp_i64(&p, arg);
     PGresult *r = pg_run(db, stmt, &p, err);
     memset(row, 0, sizeof *row);
@@ -230,7 +230,7 @@ ds_status store_versions_list(struct pg_conn *db, const struct entry_ref *ref, i
                               PGresult **out, struct ds_error *err)
 {
     struct pg_params p;
-    key_params(&p, ref);
+    store_key_params(&p, ref);
     pgp_i64(&p, start_us);
     pgp_i64(&p, end_us);
     pgp_i64(&p, after);

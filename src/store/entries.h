@@ -42,6 +42,10 @@ struct entry_row {
 };
 void entry_row_clear(struct entry_row *row);
 
+struct pg_params;
+/* Starts p with the key's four parameters ($1 universe, $2 data store, $3 scope, $4 key). */
+void store_key_params(struct pg_params *p, const struct entry_ref *ref);
+
 /* The new current version of a key, as a write stores it. Strings borrowed. */
 struct entry_write {
     int64_t created_us;

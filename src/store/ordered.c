@@ -44,15 +44,6 @@ const struct pg_statement ordered_statements[] = {
     {NULL, NULL},
 };
 
-static void key_params(struct pg_params *p, const struct entry_ref *ref)
-{
-    pgp_init(p);
-    pgp_i64(p, ref->universe);
-    pgp_text(p, ref->datastore);
-    pgp_text(p, ref->scope);
-    pgp_text(p, ref->key);
-}
-
 static ds_status run_single(struct pg_conn *db, const char *stmt, struct pg_params *p,
                             struct ordered_result *out, struct ds_error *err)
 {
@@ -68,7 +59,7 @@ ds_status store_ordered_get(struct pg_conn *db, const struct entry_ref *ref,
                             struct ordered_result *out, struct ds_error *err)
 {
     struct pg_params p;
-    key_params(&p, ref);
+    store_key_params(&p, ref);
     return run_single(db, "ordered_get", &p, out, err);
 }
 
@@ -77,7 +68,7 @@ static ds_status write_value(struct pg_conn *db, const char *stmt, const struct 
                              struct ds_error *err)
 {
     struct pg_params p;
-    key_params(&p, ref);
+    store_key_params(&p, ref);
     pgp_i64(&p, value);
     pgp_i64(&p, now_us);
     return run_single(db, stmt, &p, out, err);
@@ -107,7 +98,7 @@ ds_status store_ordered_lock(struct pg_conn *db, const struct entry_ref *ref, bo
                              int64_t *updated_us, int64_t *clock_offset_us, struct ds_error *err)
 {
     struct pg_params p;
-    key_params(&p, ref);
+    store_key_params(&p, ref);
     PGresult *r = pg_run(db, "ordered_lock", &p, err);
     if (!r) return DS_ERR;
     *clock_offset_us = pg_i64(r, 0, 0);
@@ -121,7 +112,7 @@ ds_status store_ordered_delete(struct pg_conn *db, const struct entry_ref *ref,
                                struct ds_error *err)
 {
     struct pg_params p;
-    key_params(&p, ref);
+    store_key_params(&p, ref);
     PGresult *r = pg_run(db, "ordered_delete", &p, err);
     if (!r) return DS_ERR;
     PQclear(r);

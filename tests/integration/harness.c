@@ -136,20 +136,6 @@ bool proc_start(struct ds_proc *p, const char *const *args)
     return proc_start_as(p, args, -1, -1);
 }
 
-void proc_start_on_fresh_db(struct ds_proc *p, const char *dbname, const char *const *extra)
-{
-    const char *conninfo = harness_fresh_database(dbname);
-    const char *args[32] = {"--database-url", conninfo};
-    int n = 2;
-    for (int i = 0; extra && extra[i] && n < 31; i++)
-        args[n++] = extra[i];
-    args[n] = NULL;
-    if (!proc_start(p, args)) {
-        fprintf(stderr, "datastored did not start; log: %s\n", p->log_path);
-        exit(2);
-    }
-}
-
 int proc_stop(struct ds_proc *p, int sig)
 {
     if (p->pid <= 0) return -1;

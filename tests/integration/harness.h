@@ -36,8 +36,6 @@ bool proc_start_as(struct ds_proc *p, const char *const *args, int run_as_uid, i
 int proc_stop(struct ds_proc *p, int sig);
 /* True if the process log contains needle. */
 bool proc_log_contains(const struct ds_proc *p, const char *needle);
-/* Starts a server over a fresh database; aborts the test binary on failure. */
-void proc_start_on_fresh_db(struct ds_proc *p, const char *dbname, const char *const *extra);
 
 struct http_resp {
     long status;
