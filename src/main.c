@@ -101,6 +101,14 @@ static void on_clock_notify(void *arg, PGconn *conn, const char *payload)
     if (clock_observe_offset(&ctx->clock, offset)) ctx_clock_changed(ctx);
 }
 
+/* NOTIFY datastored_locks: a lock was released; wake the requests waiting for it. */
+static void on_lock_notify(void *arg, PGconn *conn, const char *payload)
+{
+    struct ds_ctx *ctx = arg;
+    (void)conn;
+    if (payload && *payload) park_wake_key(ctx->park, payload);
+}
+
 /* Adopts the virtual clock offset stored by earlier runs or other instances. */
 static ds_status load_clock(struct ds_ctx *ctx, char *err, size_t cap)
 {
@@ -203,6 +211,7 @@ int main(int argc, char **argv)
     ctx.park = &park;
     ctx.on_clock_change = wake_parked;
     if (ctx.clock.is_virtual) listener_on(&listener, "datastored_clock", on_clock_notify, &ctx);
+    listener_on(&listener, "datastored_locks", on_lock_notify, &ctx);
     if (listener.n_channels && listener_start(&listener, conninfo, err, sizeof err) != DS_OK)
         goto fail;
     if (http_server_start(&http, &ctx, cfg.listen, threads, err, sizeof err) != DS_OK) goto fail;

@@ -179,6 +179,24 @@ bool throughput_or_reply(struct ds_request *req, const struct entry_ref *ref, bo
     return false;
 }
 
+bool lock_token_or_reply(struct ds_request *req, bool *has, int64_t *token)
+{
+    const char *h = req_header(req, "x-lock-token");
+    *has = false;
+    *token = 0;
+    if (!h) return true;
+    char *end;
+    errno = 0;
+    long long v = strtoll(h, &end, 10);
+    if (errno || end == h || *end || v < 0) {
+        reply_fail(req, 400, NULL, "x-lock-token must be a non-negative integer.");
+        return false;
+    }
+    *has = true;
+    *token = v;
+    return true;
+}
+
 bool datastore_active_or_reply(struct ds_request *req, const struct entry_ref *ref)
 {
     enum store_state state;

@@ -48,6 +48,9 @@ void reply_write_failure(struct ds_request *req, const struct ds_error *err, con
 bool throughput_or_reply(struct ds_request *req, const struct entry_ref *ref, bool write,
                          size_t bytes, bool check_only);
 
+/* Reads the x-lock-token header (absent → *has false); a malformed one is 400. */
+bool lock_token_or_reply(struct ds_request *req, bool *has, int64_t *token);
+
 /* The data store must exist and be active; otherwise replies 404 DatastoreNotFound. */
 bool datastore_active_or_reply(struct ds_request *req, const struct entry_ref *ref);
 

@@ -22,21 +22,13 @@
 static const char *const MSG_DS_NOT_FOUND = "Datastore not found.";
 static const char *const MSG_ENTRY_NOT_FOUND = "Entry not found in the datastore.";
 
-static void view_from_row(const struct entry_row *row, char version[VERSIONID_LEN + 1],
-                          struct entry_view *v)
-{
-    entry_row_version(row, version);
-    *v = (struct entry_view){version,      row->created_us, row->version_us,
-                             row->deleted, row->value,      row->value_len,
-                             row->md5,     row->user_ids,   row->attributes};
-}
-
 /* Replies 200 with the row's value as the body and its metadata headers; takes the row. */
 static void reply_entry_value(struct ds_request *req, struct entry_row *row)
 {
     char version[VERSIONID_LEN + 1];
     struct entry_view v;
-    view_from_row(row, version, &v);
+    entry_row_version(row, version);
+    entry_view_of_row(row, version, clock_now_us(&req->ctx->clock), &v);
     v1_entry_headers(req, &v);
     PGresult *res = row->res;
     row->res = NULL;
@@ -99,15 +91,21 @@ void v1_set_entry(struct ds_request *req)
     }
     if (!body_value_or_reply(req) || !throughput_or_reply(req, &ref, true, req->body_len, false))
         return;
+    bool has_token;
+    int64_t token;
     char *attributes, *user_ids;
-    if (!v1_metadata_or_reply(req, &attributes, &user_ids)) return;
+    if (!lock_token_or_reply(req, &has_token, &token) ||
+        !v1_metadata_or_reply(req, &attributes, &user_ids))
+        return;
     struct write_spec spec = {.op = WRITE_SET,
                               .value = req->body,
                               .value_len = req->body_len,
                               .user_ids = user_ids,
                               .attributes = attributes,
                               .if_version = match,
-                              .if_absent = exclusive};
+                              .if_absent = exclusive,
+                              .has_lock_token = has_token,
+                              .lock_token = token};
     struct write_outcome out;
     struct ds_error err;
     if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
@@ -126,8 +124,10 @@ void v1_delete_entry(struct ds_request *req)
 {
     struct entry_ref ref;
     if (!v1_ref_or_reply(req, &ref, true)) return;
-    if (!throughput_or_reply(req, &ref, true, 0, false)) return;
     struct write_spec spec = {.op = WRITE_REMOVE};
+    if (!throughput_or_reply(req, &ref, true, 0, false) ||
+        !lock_token_or_reply(req, &spec.has_lock_token, &spec.lock_token))
+        return;
     struct write_outcome out;
     struct ds_error err;
     if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
@@ -149,18 +149,25 @@ void v1_increment_entry(struct ds_request *req)
         return;
     }
     if (!throughput_or_reply(req, &ref, true, 0, false)) return;
+    bool has_token;
+    int64_t token;
     char *attributes, *user_ids;
-    if (!v1_metadata_or_reply(req, &attributes, &user_ids)) return;
-    struct write_spec spec = {
-        .op = WRITE_INCREMENT, .amount = amount, .user_ids = user_ids, .attributes = attributes};
+    if (!lock_token_or_reply(req, &has_token, &token) ||
+        !v1_metadata_or_reply(req, &attributes, &user_ids))
+        return;
+    struct write_spec spec = {.op = WRITE_INCREMENT,
+                              .amount = amount,
+                              .user_ids = user_ids,
+                              .attributes = attributes,
+                              .has_lock_token = has_token,
+                              .lock_token = token};
     struct write_outcome out;
     struct ds_error err;
     if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
         reply_write_failure(req, &err, "standard", &ref);
     } else {
-        struct entry_view v = {out.version, out.created_us, out.version_us,
-                               false,       out.value,      out.value_len,
-                               out.md5,     out.user_ids,   out.attributes};
+        struct entry_view v;
+        entry_view_of_outcome(&out, &v);
         v1_entry_headers(req, &v);
         reply_raw(req, 200, "application/json", out.value, out.value_len);
         write_outcome_free(&out);

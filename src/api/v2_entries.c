@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/entry_body.h"
 #include "api/params.h"
 #include "api/views.h"
 #include "core/clock.h"
@@ -41,9 +42,8 @@ static bool concrete_ref_or_reply(struct ds_request *req, struct entry_ref *ref)
 static void reply_outcome(struct ds_request *req, const struct entry_ref *ref,
                           struct write_outcome *out)
 {
-    struct entry_view v = {out->version, out->created_us, out->version_us,
-                           out->deleted, out->value,      out->value_len,
-                           out->md5,     out->user_ids,   out->attributes};
+    struct entry_view v;
+    entry_view_of_outcome(out, &v);
     reply_json(req, 200, v2_entry(ref, scoped_route(req), &v, true, false));
 }
 
@@ -52,115 +52,22 @@ static void reply_row(struct ds_request *req, const struct entry_ref *ref,
 {
     char version[VERSIONID_LEN + 1];
     entry_row_version(row, version);
-    struct entry_view v = {version,      row->created_us, row->version_us,
-                           row->deleted, row->value,      row->value_len,
-                           row->md5,     row->user_ids,   row->attributes};
+    struct entry_view v;
+    entry_view_of_row(row, version, clock_now_us(&req->ctx->clock), &v);
     reply_json(req, 200, v2_entry(ref, scoped_route(req), &v, true, false));
-}
-
-/* ["users/1", ...] (or bare integers) → canonical "[1,...]" (NULL member → "[]"). */
-static ds_status users_from_json(struct json_object *users, char **out, struct ds_error *err)
-{
-    *out = NULL;
-    if (!users) return parse_user_ids(NULL, out, err);
-    if (!json_object_is_type(users, json_type_array))
-        return ds_fail(err, 400, "InvalidUserIds", "users must be an array of \"users/{id}\".");
-    size_t n = json_object_array_length(users);
-    if (n > LIMIT_USER_IDS)
-        return ds_fail(err, 400, "InvalidUserIds", "At most %d users are allowed.", LIMIT_USER_IDS);
-    char buf[160] = "[";
-    size_t used = 1;
-    for (size_t i = 0; i < n; i++) {
-        struct json_object *u = json_object_array_get_idx(users, i);
-        const char *s = json_object_get_string(u);
-        if (json_object_is_type(u, json_type_string) && s && !strncmp(s, "users/", 6)) s += 6;
-        int64_t id;
-        if (!s || !parse_integral(s, strlen(s), &id) || id < 0 ||
-            json_object_is_type(u, json_type_boolean))
-            return ds_fail(err, 400, "InvalidUserIds", "users[%zu] is not \"users/{id}\".", i);
-        used +=
-            (size_t)snprintf(buf + used, sizeof buf - used, "%s%lld", i ? "," : "", (long long)id);
-    }
-    snprintf(buf + used, sizeof buf - used, "]");
-    *out = strdup(buf);
-    return *out ? DS_OK : ds_fail(err, 500, NULL, "out of memory");
-}
-
-/* A parsed DataStoreEntry request body. */
-struct entry_body {
-    struct json_object *doc; /* whole body (json-c); owned */
-    const char *value;       /* raw span of "value" in the request body; NULL if absent */
-    size_t value_len;
-    char *user_ids;   /* canonical; owned */
-    char *attributes; /* canonical; owned */
-    const char *etag; /* borrowed from doc; NULL if absent */
-};
-
-static void entry_body_free(struct entry_body *b)
-{
-    json_object_put(b->doc);
-    free(b->user_ids);
-    free(b->attributes);
-    memset(b, 0, sizeof *b);
-}
-
-static bool entry_body_or_reply(struct ds_request *req, bool need_value, struct entry_body *b)
-{
-    struct ds_error err;
-    memset(b, 0, sizeof *b);
-    const char *why = NULL;
-    if (!json_text_valid(req->body, req->body_len, LIMIT_JSON_DEPTH, &why)) {
-        reply_fail(req, 400, "ContentNotJson", "The body is not valid JSON: %s.", why);
-        return false;
-    }
-    struct json_tokener *tok = json_tokener_new_ex(LIMIT_JSON_DEPTH + 1);
-    b->doc = tok ? json_tokener_parse_ex(tok, req->body, (int)req->body_len) : NULL;
-    json_tokener_free(tok);
-    if (!json_object_is_type(b->doc, json_type_object)) {
-        entry_body_free(b);
-        reply_fail(req, 400, NULL, "The body must be a DataStoreEntry JSON object.");
-        return false;
-    }
-    size_t off, len;
-    if (json_text_member(req->body, req->body_len, "value", &off, &len)) {
-        b->value = req->body + off;
-        b->value_len = len;
-        if (check_value(b->value, b->value_len, &err) != DS_OK) goto fail;
-    } else if (need_value) {
-        ds_fail(&err, 400, NULL, "The entry's value is required.");
-        goto fail;
-    }
-    struct json_object *users = NULL, *attrs = NULL, *etag = NULL;
-    json_object_object_get_ex(b->doc, "users", &users);
-    if (users_from_json(users, &b->user_ids, &err) != DS_OK) goto fail;
-    if (json_object_object_get_ex(b->doc, "attributes", &attrs) && attrs) {
-        const char *text = json_object_to_json_string_ext(attrs, JSON_C_TO_STRING_PLAIN);
-        if (!json_object_is_type(attrs, json_type_object)) {
-            ds_fail(&err, 400, "InvalidAttributes", "attributes must be a JSON object.");
-            goto fail;
-        }
-        if (parse_attributes(text, &b->attributes, &err) != DS_OK) goto fail;
-    } else if (parse_attributes(NULL, &b->attributes, &err) != DS_OK) {
-        goto fail;
-    }
-    if (json_object_object_get_ex(b->doc, "etag", &etag) &&
-        json_object_is_type(etag, json_type_string) && json_object_get_string_len(etag) > 0)
-        b->etag = json_object_get_string(etag);
-    return true;
-fail:
-    entry_body_free(b);
-    reply_error(req, &err);
-    return false;
 }
 
 /* Runs spec against ref and replies with the resulting entry. */
 static void write_and_reply(struct ds_request *req, const struct entry_ref *ref,
-                            const struct write_spec *spec)
+                            const struct write_spec *given)
 {
     struct write_outcome out;
     struct ds_error err;
-    if (!throughput_or_reply(req, ref, true, req->body_len, false)) return;
-    if (entries_write(req->ctx, req->db, ref, spec, &out, &err) != DS_OK) {
+    struct write_spec spec = *given;
+    if (!throughput_or_reply(req, ref, true, req->body_len, false) ||
+        !lock_token_or_reply(req, &spec.has_lock_token, &spec.lock_token))
+        return;
+    if (entries_write(req->ctx, req->db, ref, &spec, &out, &err) != DS_OK) {
         reply_write_failure(req, &err, "standard", ref);
         return;
     }
@@ -218,7 +125,9 @@ void v2_delete_entry(struct ds_request *req)
     const char *etag = req_query(req, "etag");
     struct write_spec spec = {
         .op = WRITE_REMOVE, .if_version = etag && *etag ? etag : NULL, .must_exist = true};
-    if (!throughput_or_reply(req, &ref, true, 0, false)) return;
+    if (!throughput_or_reply(req, &ref, true, 0, false) ||
+        !lock_token_or_reply(req, &spec.has_lock_token, &spec.lock_token))
+        return;
     struct write_outcome out;
     struct ds_error err;
     if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
@@ -479,8 +388,10 @@ void v2_list_revisions(struct ds_request *req)
     for (int i = 0; i < n && i < limit; i++) {
         char id[VERSIONID_LEN + 1];
         versionid_format(pg_i64(r, i, 4), pg_i64(r, i, 0), pg_i64(r, i, 1), id);
-        struct entry_view v = {
-            id, pg_i64(r, i, 4), pg_i64(r, i, 1), pg_bool(r, i, 2), NULL, 0, NULL, NULL, NULL};
+        struct entry_view v = {.version = id,
+                               .created_us = pg_i64(r, i, 4),
+                               .version_us = pg_i64(r, i, 1),
+                               .deleted = pg_bool(r, i, 2)};
         json_object_array_add(list, v2_entry(&ref, scoped_route(req), &v, false, true));
     }
     struct cursor_pos last = {0};

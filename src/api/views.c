@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "http/reply.h"
+#include "service/entries.h"
 #include "store/purge.h"
 
 struct json_object *json_raw(const char *text, size_t len)
@@ -31,6 +32,36 @@ struct json_object *json_time(int64_t t_us)
     return json_object_new_string(buf);
 }
 
+void entry_view_of_row(const struct entry_row *row, const char *version, int64_t now_us,
+                       struct entry_view *v)
+{
+    bool locked = lock_is_live(&row->lock, now_us);
+    *v = (struct entry_view){.version = version,
+                             .created_us = row->created_us,
+                             .version_us = row->version_us,
+                             .deleted = row->deleted,
+                             .value = row->value,
+                             .value_len = row->value_len,
+                             .md5 = row->md5,
+                             .user_ids = row->user_ids,
+                             .attributes = row->attributes,
+                             .lock_owner = locked ? row->lock.owner : NULL,
+                             .lock_expires_us = locked ? row->lock.expires_us : 0};
+}
+
+void entry_view_of_outcome(const struct write_outcome *out, struct entry_view *v)
+{
+    *v = (struct entry_view){.version = out->version,
+                             .created_us = out->created_us,
+                             .version_us = out->version_us,
+                             .deleted = out->deleted,
+                             .value = out->value,
+                             .value_len = out->value_len,
+                             .md5 = out->md5,
+                             .user_ids = out->user_ids,
+                             .attributes = out->attributes};
+}
+
 void v1_entry_headers(struct ds_request *req, const struct entry_view *v)
 {
     char t[48];
@@ -42,6 +73,11 @@ void v1_entry_headers(struct ds_request *req, const struct entry_view *v)
     reply_header(req, "roblox-entry-version-created-time", t);
     reply_header(req, "roblox-entry-attributes", v->attributes ? v->attributes : "{}");
     reply_header(req, "roblox-entry-userids", v->user_ids ? v->user_ids : "[]");
+    if (v->lock_owner) {
+        reply_header(req, "x-lock-owner", v->lock_owner);
+        clock_format_rfc3339(v->lock_expires_us, false, t, sizeof t);
+        reply_header(req, "x-lock-expire-time", t);
+    }
 }
 
 struct json_object *v1_entry_version(const char *version, bool deleted, int64_t content_length,
@@ -95,6 +131,12 @@ struct json_object *v2_entry(const struct entry_ref *ref, bool scoped, const str
     if (with_value && !v->deleted && v->value)
         json_object_object_add(o, "value", json_raw(v->value, v->value_len));
     json_object_object_add(o, "id", json_object_new_string(id));
+    if (v->lock_owner) {
+        struct json_object *lock = json_object_new_object();
+        json_object_object_add(lock, "owner", json_object_new_string(v->lock_owner));
+        json_object_object_add(lock, "expireTime", json_time(v->lock_expires_us));
+        json_object_object_add(o, "lock", lock);
+    }
     if (with_value && !v->deleted) {
         json_object_object_add(o, "users", users_array(v->user_ids));
         const char *attrs = v->attributes ? v->attributes : "{}";

@@ -21,7 +21,16 @@ struct entry_view {
     const char *md5;
     const char *user_ids;   /* JSON array text */
     const char *attributes; /* JSON object text */
+    const char *lock_owner; /* holder of a live session lock, or NULL */
+    int64_t lock_expires_us;
 };
+
+/* Views of a stored row (lock fields set when its lock is live at now_us) and of a write's
+ * outcome. version must outlive the view. */
+void entry_view_of_row(const struct entry_row *row, const char *version, int64_t now_us,
+                       struct entry_view *v);
+struct write_outcome;
+void entry_view_of_outcome(const struct write_outcome *out, struct entry_view *v);
 
 /* A JSON node that serializes as the given raw JSON text (copied). */
 struct json_object *json_raw(const char *text, size_t len);

@@ -171,6 +171,15 @@ void park_release(struct park_lot *lot, struct ds_request *req)
     pthread_mutex_unlock(&lot->mu);
 }
 
+void park_wake_key(struct park_lot *lot, const char *key)
+{
+    pthread_mutex_lock(&lot->mu);
+    for (struct park_waiter *w = lot->waiters; w; w = w->next)
+        if (w->key && !strcmp(w->key, key)) w->wake_at_us = INT64_MIN;
+    pthread_cond_signal(&lot->cv);
+    pthread_mutex_unlock(&lot->mu);
+}
+
 void park_clock_changed(struct park_lot *lot)
 {
     pthread_mutex_lock(&lot->mu);

@@ -40,6 +40,8 @@ enum park_result park_request(struct park_lot *lot, struct ds_request *req, cons
                               int64_t wake_at_us, int max_depth);
 /* Forgets req (its request is complete); the next waiter of its key may wake. */
 void park_release(struct park_lot *lot, struct ds_request *req);
+/* Wakes the waiters queued under key now (e.g. a lock they wait for was released). */
+void park_wake_key(struct park_lot *lot, const char *key);
 /* The service clock moved: re-evaluate wake times now. */
 void park_clock_changed(struct park_lot *lot);
 /* Number of waiters with this key, or of all waiters when key is NULL. */

@@ -60,6 +60,7 @@ struct ds_request {
     bool parked;                /* suspended; the handler runs again when resumed */
     bool client_gone;           /* the client closed the connection while parked */
     bool shutting_down;         /* woken by shutdown: answer 503 */
+    int64_t wait_deadline_us;   /* lock wait mode: give up at this service time (0: unset) */
     bool replied;               /* a response has been queued */
     int status;                 /* status of that response */
     int64_t started_us;         /* monotonic start, for logs */

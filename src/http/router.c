@@ -9,6 +9,7 @@
 
 #include "api/admin_budgets.h"
 #include "api/admin_clock.h"
+#include "api/locks.h"
 #include "api/ops.h"
 #include "api/ordered.h"
 #include "api/v1_entries.h"
@@ -30,34 +31,20 @@
 #define P_VERSION "universe-datastores.versions:read"
 
 /* The v2 entry routes, once per addressing form (default scope / explicit scope). */
-#define V2_ENTRY_ROUTES(scope)                                                                       \
-    {"GET", V2_ENTRIES(scope), FAMILY_V2, OP_LIST, P_LIST, ROUTE_DB, v2_list_entries},               \
-        {"POST", V2_ENTRIES(scope), FAMILY_V2, OP_SET, P_CREATE, ROUTE_DB, v2_create_entry},         \
-        {"GET",                                                                                      \
-         V2_ENTRIES(scope) "/{entry_id}:listRevisions",                                              \
-         FAMILY_V2,                                                                                  \
-         OP_LIST_VERSIONS,                                                                           \
-         P_VERSIONS,                                                                                 \
-         ROUTE_DB,                                                                                   \
-         v2_list_revisions},                                                                         \
-        {"POST",                                                                                     \
-         V2_ENTRIES(scope) "/{entry_id}:increment",                                                  \
-         FAMILY_V2,                                                                                  \
-         OP_INCREMENT,                                                                               \
-         P_UPDATE,                                                                                   \
-         ROUTE_DB,                                                                                   \
-         v2_increment_entry},                                                                        \
-        {"POST",         V2_ENTRIES(scope) "/{entry_id}:update",                                     \
-         FAMILY_V2,      OP_UPDATE,                                                                  \
-         P_UPDATE,       ROUTE_DB,                                                                   \
-         v2_update_entry},                                                                           \
-        {"GET", V2_ENTRIES(scope) "/{entry_id}", FAMILY_V2, OP_GET, P_READ, ROUTE_DB, v2_get_entry}, \
-        {"PATCH",       V2_ENTRIES(scope) "/{entry_id}", FAMILY_V2, OP_SET, P_UPDATE, ROUTE_DB,      \
-         v2_patch_entry},                                                                            \
-    {                                                                                                \
-        "DELETE", V2_ENTRIES(scope) "/{entry_id}", FAMILY_V2, OP_REMOVE, P_DELETE, ROUTE_DB,         \
-            v2_delete_entry                                                                          \
-    }
+/* clang-format off */
+#define V2_ENTRY_ROUTES(scope)                                                                   \
+    {"GET",    V2_ENTRIES(scope),                              FAMILY_V2, OP_LIST,          P_LIST,     ROUTE_DB, v2_list_entries},    \
+    {"POST",   V2_ENTRIES(scope),                              FAMILY_V2, OP_SET,           P_CREATE,   ROUTE_DB, v2_create_entry},    \
+    {"GET",    V2_ENTRIES(scope) "/{entry_id}:listRevisions", FAMILY_V2, OP_LIST_VERSIONS, P_VERSIONS, ROUTE_DB, v2_list_revisions},  \
+    {"POST",   V2_ENTRIES(scope) "/{entry_id}:increment",     FAMILY_V2, OP_INCREMENT,     P_UPDATE,   ROUTE_DB, v2_increment_entry}, \
+    {"POST",   V2_ENTRIES(scope) "/{entry_id}:update",        FAMILY_V2, OP_UPDATE,        P_UPDATE,   ROUTE_DB, v2_update_entry},    \
+    {"POST",   V2_ENTRIES(scope) "/{entry_id}:lock",          FAMILY_V2, OP_LOCK,          P_UPDATE,   ROUTE_DB, lock_acquire},       \
+    {"POST",   V2_ENTRIES(scope) "/{entry_id}:renewLock",     FAMILY_V2, OP_LOCK,          P_UPDATE,   ROUTE_DB, lock_renew},         \
+    {"POST",   V2_ENTRIES(scope) "/{entry_id}:unlock",        FAMILY_V2, OP_LOCK,          P_UPDATE,   ROUTE_DB, lock_release},       \
+    {"GET",    V2_ENTRIES(scope) "/{entry_id}",               FAMILY_V2, OP_GET,           P_READ,     ROUTE_DB, v2_get_entry},       \
+    {"PATCH",  V2_ENTRIES(scope) "/{entry_id}",               FAMILY_V2, OP_SET,           P_UPDATE,   ROUTE_DB, v2_patch_entry},     \
+    {"DELETE", V2_ENTRIES(scope) "/{entry_id}",               FAMILY_V2, OP_REMOVE,        P_DELETE,   ROUTE_DB, v2_delete_entry}
+/* clang-format on */
 
 #define P_ORDERED_READ "universe.ordered-data-store.scope.entry:read"
 #define P_ORDERED_WRITE "universe.ordered-data-store.scope.entry:write"

@@ -11,6 +11,7 @@
 #include "core/digest.h"
 #include "core/jsonpatch.h"
 #include "core/limits.h"
+#include "core/session_lock.h"
 #include "core/versioning.h"
 #include "service/ordered.h"
 #include "pg/query.h"
@@ -133,19 +134,24 @@ static ds_status build_outcome(const struct write_spec *spec, const struct entry
 }
 
 /* One attempt. *retry is set when a concurrent creation won the insert race. */
-static ds_status attempt(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
-                         const struct write_spec *spec, struct write_outcome *out, bool *retry,
-                         struct ds_error *err)
+/* The write itself, inside the caller's transaction: read and lock, rules, new value, new
+ * version. On success out->changed says whether anything was written. *retry is set when a
+ * concurrent creation of the same key won the insert race. */
+static ds_status write_in_tx(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
+                             const struct write_spec *spec, struct write_outcome *out,
+                             bool *retry, struct ds_error *err)
 {
     enum store_state store;
     struct entry_row row;
-    *retry = false;
-    if (pg_command(db, "BEGIN", err) != DS_OK) return DS_ERR;
     int64_t offset = 0;
+    *retry = false;
     ds_status st = store_entry_read(db, ref, true, &store, &row, &offset, err);
     if (st != DS_OK) goto done;
     if (clock_observe_offset(&ctx->clock, offset)) ctx_clock_changed(ctx);
     int64_t now = clock_now_us(&ctx->clock);
+    if ((st = lock_check_write(&row.lock, now, spec->has_lock_token, spec->lock_token, err)) !=
+        DS_OK)
+        goto done;
     if (row.found && cooldown_blocks(ctx, row.version_us, now, err)) {
         st = DS_ERR;
         goto done;
@@ -188,21 +194,44 @@ static ds_status attempt(struct ds_ctx *ctx, struct pg_conn *db, const struct en
         if (st == DS_OK && !inserted) {
             *retry = true;
             st = DS_ERR;
-            goto done;
         }
     }
-    if (st != DS_OK) goto done;
-    if ((st = pg_command(db, "COMMIT", err)) != DS_OK) goto done;
-    out->changed = true;
-    out->created_us = w.created_us;
-    out->version_seq = w.version_seq;
-    out->version_us = w.version_us;
-    versionid_format(w.created_us, w.version_seq, w.version_us, out->version);
-    entry_row_clear(&row);
-    return DS_OK;
+    if (st == DS_OK) {
+        out->changed = true;
+        out->created_us = w.created_us;
+        out->version_seq = w.version_seq;
+        out->version_us = w.version_us;
+        versionid_format(w.created_us, w.version_seq, w.version_us, out->version);
+    }
 done:
     entry_row_clear(&row);
-    pg_rollback(db);
+    return st;
+}
+
+/* One attempt in its own transaction. */
+static ds_status attempt(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
+                         const struct write_spec *spec, struct write_outcome *out, bool *retry,
+                         struct ds_error *err)
+{
+    *retry = false;
+    if (pg_command(db, "BEGIN", err) != DS_OK) return DS_ERR;
+    ds_status st = write_in_tx(ctx, db, ref, spec, out, retry, err);
+    if (st == DS_OK && out->changed) st = pg_command(db, "COMMIT", err);
+    else pg_rollback(db);
+    return st;
+}
+
+ds_status entries_write_in_transaction(struct ds_ctx *ctx, struct pg_conn *db,
+                                       const struct entry_ref *ref, const struct write_spec *spec,
+                                       struct write_outcome *out, struct ds_error *err)
+{
+    bool retry;
+    memset(out, 0, sizeof *out);
+    ds_status st = write_in_tx(ctx, db, ref, spec, out, &retry, err);
+    if (st != DS_OK) {
+        write_outcome_free(out);
+        if (retry) return ds_fail(err, 503, NULL, "The entry is being created concurrently; retry.");
+    }
     return st;
 }
 

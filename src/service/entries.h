@@ -33,6 +33,8 @@ struct write_spec {
     bool if_absent;            /* exclusiveCreate: an active entry must not exist (409) */
     bool create_only;          /* v2 create: an active entry must not exist (400) */
     bool must_exist;           /* an active entry must exist (404) */
+    bool has_lock_token;       /* the request carried x-lock-token */
+    int64_t lock_token;        /* its value: must be the current token while a lock is live */
 };
 
 /* The key's state after the write. */
@@ -55,6 +57,12 @@ void write_outcome_free(struct write_outcome *o);
 ds_status entries_write(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
                         const struct write_spec *spec, struct write_outcome *out,
                         struct ds_error *err) DS_MUSTCHECK;
+
+/* The same write inside a transaction the caller holds (and commits). */
+ds_status entries_write_in_transaction(struct ds_ctx *ctx, struct pg_conn *db,
+                                       const struct entry_ref *ref, const struct write_spec *spec,
+                                       struct write_outcome *out,
+                                       struct ds_error *err) DS_MUSTCHECK;
 
 /* Formats the version id of a row. */
 void entry_row_version(const struct entry_row *row, char out[VERSIONID_LEN + 1]);

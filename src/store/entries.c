@@ -20,19 +20,24 @@
  * prefix || this is an exact upper bound for keys starting with prefix. */
 #define PREFIX_CEILING "repeat(chr(1114111), 13)"
 
-/* One row: data store present?, deleted?, the shared clock offset, then the entry (NULLs when
- * absent). lock adds FOR UPDATE on the entry row. */
-#define ENTRY_READ(lock)                                                                       \
+/* One row: data store present?, deleted?, the shared clock offset, the key's lock (owner,
+ * token, expires_us, released; NULLs if never locked), then the entry (NULLs when absent).
+ * The write variant locks the entry row FOR UPDATE and the lock row FOR SHARE, so lock
+ * operations (which take the lock row FOR UPDATE) and writes of one key serialize. */
+#define ENTRY_READ(entry_lock, lock_lock)                                                       \
     "SELECT d.name IS NOT NULL, d.deleted_us IS NOT NULL,"                                    \
-    " (SELECT value::bigint FROM service_state WHERE name = 'clock_offset_us'), e.*"          \
+    " (SELECT value::bigint FROM service_state WHERE name = 'clock_offset_us'),"              \
+    " l.owner, l.token, l.expires_us, l.released, e.*"                                         \
     " FROM (SELECT 1) one"                                                                     \
     " LEFT JOIN datastores d ON d.universe_id = $1 AND d.name = $2"                           \
-    " LEFT JOIN LATERAL (SELECT " ROW_COLUMNS " FROM entries WHERE " KEY_MATCH lock ") e"      \
-    " ON true"
+    " LEFT JOIN LATERAL (SELECT owner, token, expires_us, released FROM entry_locks"          \
+    "  WHERE " KEY_MATCH lock_lock ") l ON true"                                               \
+    " LEFT JOIN LATERAL (SELECT " ROW_COLUMNS " FROM entries WHERE " KEY_MATCH entry_lock     \
+    ") e ON true"
 
 const struct pg_statement entries_statements[] = {
-    {"entry_read", ENTRY_READ("")},
-    {"entry_read_lock", ENTRY_READ(" FOR UPDATE")},
+    {"entry_read", ENTRY_READ("", "")},
+    {"entry_read_lock", ENTRY_READ(" FOR UPDATE", " FOR SHARE")},
     {"datastore_ensure",
      "INSERT INTO datastores (universe_id, name, created_us) VALUES ($1, $2, $3)"
      " ON CONFLICT (universe_id, name) DO NOTHING"},
@@ -137,7 +142,12 @@ ds_status store_entry_read(struct pg_conn *db, const struct entry_ref *ref, bool
     if (!r) return DS_ERR;
     *store = !pg_bool(r, 0, 0) ? STORE_ABSENT : pg_bool(r, 0, 1) ? STORE_DELETED : STORE_ACTIVE;
     if (clock_offset_us) *clock_offset_us = pg_i64(r, 0, 2);
-    fill_row(row, r, 3);
+    fill_row(row, r, 7);
+    row->lock.exists = !pg_null(r, 0, 3);
+    row->lock.owner = pg_str(r, 0, 3);
+    row->lock.token = pg_i64(r, 0, 4);
+    row->lock.expires_us = pg_i64(r, 0, 5);
+    row->lock.released = pg_bool(r, 0, 6);
     return DS_OK;
 }
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/session_lock.h"
 #include "pg/pool.h"
 
 extern const struct pg_statement entries_statements[];
@@ -39,6 +40,7 @@ struct entry_row {
     int content_length;
     const char *user_ids;   /* JSON array text */
     const char *attributes; /* JSON object text */
+    struct lock_state lock; /* the key's session lock (store_entry_read only) */
 };
 void entry_row_clear(struct entry_row *row);
 

@@ -3,6 +3,7 @@
 
 #include "store/datastores.h"
 #include "store/entries.h"
+#include "store/locks.h"
 #include "store/ordered.h"
 #include "store/purge.h"
 #include "store/service_state.h"
@@ -12,6 +13,7 @@ const struct pg_statement *const store_statement_sets[] = {
     entries_statements,
     datastores_statements,
     ordered_statements,
+    locks_statements,
     purge_statements,
 };
 const size_t store_statement_set_count =

@@ -70,5 +70,6 @@ Suite *v2_suite(void);
 Suite *concurrency_suite(void);
 Suite *ordered_suite(void);
 Suite *rules_suite(void);
+Suite *locks_suite(void);
 
 #endif
