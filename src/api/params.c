@@ -12,6 +12,7 @@
 #include "http/park.h"
 #include "http/reply.h"
 #include "http/router.h"
+#include "service/entries.h"
 #include "service/throughput.h"
 #include "store/datastores.h"
 
@@ -179,7 +180,8 @@ bool throughput_or_reply(struct ds_request *req, const struct entry_ref *ref, bo
     return false;
 }
 
-bool lock_token_or_reply(struct ds_request *req, bool *has, int64_t *token)
+/* Reads the x-lock-token header (absent → *has false); a malformed one is 400. */
+static bool lock_token_or_reply(struct ds_request *req, bool *has, int64_t *token)
 {
     const char *h = req_header(req, "x-lock-token");
     *has = false;
@@ -195,6 +197,18 @@ bool lock_token_or_reply(struct ds_request *req, bool *has, int64_t *token)
     *has = true;
     *token = v;
     return true;
+}
+
+bool standard_write_or_reply(struct ds_request *req, const struct entry_ref *ref,
+                             struct write_spec *spec, struct write_outcome *out)
+{
+    struct ds_error err;
+    if (!throughput_or_reply(req, ref, true, req->body_len, false) ||
+        !lock_token_or_reply(req, &spec->has_lock_token, &spec->lock_token))
+        return false;
+    if (entries_write(req->ctx, req->db, ref, spec, out, &err) == DS_OK) return true;
+    reply_write_failure(req, &err, "standard", ref);
+    return false;
 }
 
 bool datastore_active_or_reply(struct ds_request *req, const struct entry_ref *ref)

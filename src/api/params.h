@@ -48,8 +48,14 @@ void reply_write_failure(struct ds_request *req, const struct ds_error *err, con
 bool throughput_or_reply(struct ds_request *req, const struct entry_ref *ref, bool write,
                          size_t bytes, bool check_only);
 
-/* Reads the x-lock-token header (absent → *has false); a malformed one is 400. */
-bool lock_token_or_reply(struct ds_request *req, bool *has, int64_t *token);
+/* Every standard-entry write goes through here: charges the key's throughput (current
+ * profile; the request body, at least 1 KB), takes x-lock-token from the request into spec,
+ * runs the write, and replies to any failure (a cooldown refusal is queued or rejected).
+ * True with *out filled (caller frees) when the write succeeded. */
+struct write_spec;
+struct write_outcome;
+bool standard_write_or_reply(struct ds_request *req, const struct entry_ref *ref,
+                             struct write_spec *spec, struct write_outcome *out);
 
 /* The data store must exist and be active; otherwise replies 404 DatastoreNotFound. */
 bool datastore_active_or_reply(struct ds_request *req, const struct entry_ref *ref);

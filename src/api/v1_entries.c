@@ -89,28 +89,17 @@ void v1_set_entry(struct ds_request *req)
                    "exclusiveCreate and matchVersion cannot both be set.");
         return;
     }
-    if (!body_value_or_reply(req) || !throughput_or_reply(req, &ref, true, req->body_len, false))
-        return;
-    bool has_token;
-    int64_t token;
     char *attributes, *user_ids;
-    if (!lock_token_or_reply(req, &has_token, &token) ||
-        !v1_metadata_or_reply(req, &attributes, &user_ids))
-        return;
+    if (!body_value_or_reply(req) || !v1_metadata_or_reply(req, &attributes, &user_ids)) return;
     struct write_spec spec = {.op = WRITE_SET,
                               .value = req->body,
                               .value_len = req->body_len,
                               .user_ids = user_ids,
                               .attributes = attributes,
                               .if_version = match,
-                              .if_absent = exclusive,
-                              .has_lock_token = has_token,
-                              .lock_token = token};
+                              .if_absent = exclusive};
     struct write_outcome out;
-    struct ds_error err;
-    if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
-        reply_write_failure(req, &err, "standard", &ref);
-    } else {
+    if (standard_write_or_reply(req, &ref, &spec, &out)) {
         reply_json(req, 200,
                    v1_entry_version(out.version, false, (int64_t)out.value_len, out.version_us,
                                     out.created_us));
@@ -125,15 +114,8 @@ void v1_delete_entry(struct ds_request *req)
     struct entry_ref ref;
     if (!v1_ref_or_reply(req, &ref, true)) return;
     struct write_spec spec = {.op = WRITE_REMOVE};
-    if (!throughput_or_reply(req, &ref, true, 0, false) ||
-        !lock_token_or_reply(req, &spec.has_lock_token, &spec.lock_token))
-        return;
     struct write_outcome out;
-    struct ds_error err;
-    if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
-        reply_write_failure(req, &err, "standard", &ref);
-        return;
-    }
+    if (!standard_write_or_reply(req, &ref, &spec, &out)) return;
     write_outcome_free(&out);
     reply_empty(req, 204);
 }
@@ -148,24 +130,12 @@ void v1_increment_entry(struct ds_request *req)
         reply_fail(req, 400, NULL, "incrementBy must be an integer, not '%.40s'.", by);
         return;
     }
-    if (!throughput_or_reply(req, &ref, true, 0, false)) return;
-    bool has_token;
-    int64_t token;
     char *attributes, *user_ids;
-    if (!lock_token_or_reply(req, &has_token, &token) ||
-        !v1_metadata_or_reply(req, &attributes, &user_ids))
-        return;
-    struct write_spec spec = {.op = WRITE_INCREMENT,
-                              .amount = amount,
-                              .user_ids = user_ids,
-                              .attributes = attributes,
-                              .has_lock_token = has_token,
-                              .lock_token = token};
+    if (!v1_metadata_or_reply(req, &attributes, &user_ids)) return;
+    struct write_spec spec = {
+        .op = WRITE_INCREMENT, .amount = amount, .user_ids = user_ids, .attributes = attributes};
     struct write_outcome out;
-    struct ds_error err;
-    if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
-        reply_write_failure(req, &err, "standard", &ref);
-    } else {
+    if (standard_write_or_reply(req, &ref, &spec, &out)) {
         struct entry_view v;
         entry_view_of_outcome(&out, &v);
         v1_entry_headers(req, &v);

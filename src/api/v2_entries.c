@@ -59,18 +59,10 @@ static void reply_row(struct ds_request *req, const struct entry_ref *ref,
 
 /* Runs spec against ref and replies with the resulting entry. */
 static void write_and_reply(struct ds_request *req, const struct entry_ref *ref,
-                            const struct write_spec *given)
+                            struct write_spec *spec)
 {
     struct write_outcome out;
-    struct ds_error err;
-    struct write_spec spec = *given;
-    if (!throughput_or_reply(req, ref, true, req->body_len, false) ||
-        !lock_token_or_reply(req, &spec.has_lock_token, &spec.lock_token))
-        return;
-    if (entries_write(req->ctx, req->db, ref, &spec, &out, &err) != DS_OK) {
-        reply_write_failure(req, &err, "standard", ref);
-        return;
-    }
+    if (!standard_write_or_reply(req, ref, spec, &out)) return;
     reply_outcome(req, ref, &out);
     write_outcome_free(&out);
 }
@@ -125,15 +117,8 @@ void v2_delete_entry(struct ds_request *req)
     const char *etag = req_query(req, "etag");
     struct write_spec spec = {
         .op = WRITE_REMOVE, .if_version = etag && *etag ? etag : NULL, .must_exist = true};
-    if (!throughput_or_reply(req, &ref, true, 0, false) ||
-        !lock_token_or_reply(req, &spec.has_lock_token, &spec.lock_token))
-        return;
     struct write_outcome out;
-    struct ds_error err;
-    if (entries_write(req->ctx, req->db, &ref, &spec, &out, &err) != DS_OK) {
-        reply_write_failure(req, &err, "standard", &ref);
-        return;
-    }
+    if (!standard_write_or_reply(req, &ref, &spec, &out)) return;
     write_outcome_free(&out);
     reply_json(req, 200, json_object_new_object());
 }
