@@ -9,6 +9,7 @@
 
 #include "api/admin_budgets.h"
 #include "api/admin_clock.h"
+#include "api/admin_migrations.h"
 #include "api/locks.h"
 #include "api/ops.h"
 #include "api/ordered.h"
@@ -100,6 +101,12 @@ const struct route routes[] = {
     {"PUT", "/admin/v1/universes/{universe_id}/players", FAMILY_ADMIN, OP_NONE, NULL, 0,
      admin_players_put},
     {"GET", "/admin/v1/queues", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_queues_get},
+    {"GET", "/admin/v1/universes/{universe_id}/data-stores/{data_store_id}/migrations",
+     FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_migrations_get},
+    {"PUT", "/admin/v1/universes/{universe_id}/data-stores/{data_store_id}/migrations/{step}",
+     FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_migration_put},
+    {"DELETE", "/admin/v1/universes/{universe_id}/data-stores/{data_store_id}/migrations/{step}",
+     FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_migration_delete},
 
     ORDERED_ROUTES(ORDERED_V1, FAMILY_ORDERED_V1),
     ORDERED_ROUTES(ORDERED_V2, FAMILY_ORDERED_V2),

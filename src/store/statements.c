@@ -4,6 +4,7 @@
 #include "store/datastores.h"
 #include "store/entries.h"
 #include "store/locks.h"
+#include "store/migrations.h"
 #include "store/ordered.h"
 #include "store/purge.h"
 #include "store/service_state.h"
@@ -14,6 +15,7 @@ const struct pg_statement *const store_statement_sets[] = {
     datastores_statements,
     ordered_statements,
     locks_statements,
+    migrations_statements,
     purge_statements,
 };
 const size_t store_statement_set_count =

@@ -71,5 +71,6 @@ Suite *concurrency_suite(void);
 Suite *ordered_suite(void);
 Suite *rules_suite(void);
 Suite *locks_suite(void);
+Suite *migrations_suite(void);
 
 #endif

@@ -9,5 +9,6 @@ Suite *clock_suite(void);
 Suite *core_suite(void);
 Suite *jsonpatch_suite(void);
 Suite *ordered_filter_suite(void);
+Suite *migrate_suite(void);
 
 #endif

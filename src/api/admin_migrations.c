@@ -1,0 +1,117 @@
+/* api/admin_migrations.c — managing migration chains. PUT body: a JSON Patch array, or
+ * {"patch": [...], "backwardsCompatible": true}. */
+#include "api/admin_migrations.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+
+#include "core/clock.h"
+#include "core/json_text.h"
+#include "core/limits.h"
+#include "core/migrate.h"
+#include "http/reply.h"
+#include "pg/query.h"
+#include "store/migrations.h"
+
+#define MAX_STEP 100000
+
+static bool name_and_step_or_reply(struct ds_request *req, const char **ds, int *step)
+{
+    struct ds_error err;
+    *ds = req_param(req, "data_store_id");
+    if (check_datastore_name(*ds, &err) != DS_OK) {
+        reply_error(req, &err);
+        return false;
+    }
+    const char *n = req_param(req, "step");
+    if (!step || !n) return true;
+    char *end;
+    errno = 0;
+    long v = strtol(n, &end, 10);
+    if (errno || *end || end == n || v < 1 || v > MAX_STEP) {
+        reply_fail(req, 400, NULL, "The step must be an integer from 1 to %d.", MAX_STEP);
+        return false;
+    }
+    *step = (int)v;
+    return true;
+}
+
+void admin_migrations_get(struct ds_request *req)
+{
+    const char *ds;
+    if (!name_and_step_or_reply(req, &ds, NULL)) return;
+    PGresult *r;
+    struct ds_error err;
+    if (store_migrations_list(req->db, req->universe_id, ds, &r, &err) != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    struct json_object *steps = json_object_new_array();
+    int n = PQntuples(r);
+    for (int i = 0; i < n; i++) {
+        struct json_object *s = json_object_new_object();
+        json_object_object_add(s, "step", json_object_new_int((int)pg_i64(r, i, 0)));
+        json_object_object_add(s, "patch", json_tokener_parse(PQgetvalue(r, i, 1)));
+        json_object_object_add(s, "backwardsCompatible", json_object_new_boolean(pg_bool(r, i, 2)));
+        json_object_object_add(s, "applied", json_object_new_boolean(pg_bool(r, i, 3)));
+        json_object_array_add(steps, s);
+    }
+    PQclear(r);
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "dataStore", json_object_new_string(ds));
+    json_object_object_add(o, "latestVersion", json_object_new_int(n));
+    json_object_object_add(o, "steps", steps);
+    reply_json(req, 200, o);
+}
+
+void admin_migration_put(struct ds_request *req)
+{
+    const char *ds;
+    int step = 0;
+    if (!name_and_step_or_reply(req, &ds, &step)) return;
+    struct json_object *doc = json_text_valid(req->body, req->body_len, LIMIT_JSON_DEPTH, NULL)
+                                  ? json_tokener_parse(req->body)
+                                  : NULL;
+    struct json_object *patch = doc, *v;
+    bool compatible = false;
+    if (json_object_is_type(doc, json_type_object)) {
+        patch = json_object_object_get_ex(doc, "patch", &v) ? v : NULL;
+        compatible =
+            json_object_object_get_ex(doc, "backwardsCompatible", &v) && json_object_get_boolean(v);
+    }
+    struct ds_error err;
+    if (migration_patch_check(patch, &err) != DS_OK) {
+        json_object_put(doc);
+        reply_error(req, &err);
+        return;
+    }
+    const char *text = json_object_to_json_string_ext(patch, JSON_C_TO_STRING_PLAIN |
+                                                                 JSON_C_TO_STRING_NOSLASHESCAPE);
+    ds_status st = store_migration_put(req->db, req->universe_id, ds, step, text, compatible,
+                                       clock_now_us(&req->ctx->clock), &err);
+    if (st != DS_OK) {
+        json_object_put(doc);
+        reply_error(req, &err);
+        return;
+    }
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "step", json_object_new_int(step));
+    json_object_object_add(o, "patch", json_object_get(patch));
+    json_object_object_add(o, "backwardsCompatible", json_object_new_boolean(compatible));
+    json_object_object_add(o, "applied", json_object_new_boolean(0));
+    json_object_put(doc);
+    reply_json(req, 200, o);
+}
+
+void admin_migration_delete(struct ds_request *req)
+{
+    const char *ds;
+    int step = 0;
+    if (!name_and_step_or_reply(req, &ds, &step)) return;
+    struct ds_error err;
+    if (store_migration_delete(req->db, req->universe_id, ds, step, &err) != DS_OK)
+        reply_error(req, &err);
+    else
+        reply_json(req, 200, json_object_new_object());
+}

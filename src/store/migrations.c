@@ -1,0 +1,131 @@
+/* store/migrations.c — SQL for datastore_migrations. Changes to one chain serialize on a
+ * transaction-scoped advisory lock keyed by the data store. */
+#include "store/migrations.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg/query.h"
+
+#define CHAIN "universe_id = $1 AND datastore = $2"
+
+const struct pg_statement migrations_statements[] = {
+    {"migrations_list",
+     "SELECT step, patch, backwards_compatible, applied FROM datastore_migrations"
+     " WHERE " CHAIN " ORDER BY step"},
+    {"migrations_lock",
+     "SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2, 7238906237383270))"},
+    {"migrations_state",
+     "SELECT coalesce(max(step), 0), coalesce(bool_or(applied) FILTER (WHERE step = $3), false)"
+     " FROM datastore_migrations WHERE " CHAIN},
+    {"migration_upsert",
+     "INSERT INTO datastore_migrations (universe_id, datastore, step, patch,"
+     " backwards_compatible, created_us) VALUES ($1, $2, $3, $4, $5, $6)"
+     " ON CONFLICT (universe_id, datastore, step) DO UPDATE SET patch = EXCLUDED.patch,"
+     " backwards_compatible = EXCLUDED.backwards_compatible, created_us = EXCLUDED.created_us"},
+    {"migration_delete", "DELETE FROM datastore_migrations WHERE " CHAIN " AND step = $3"},
+    {NULL, NULL},
+};
+
+ds_status store_migrations_list(struct pg_conn *db, int64_t universe, const char *datastore,
+                                PGresult **out, struct ds_error *err)
+{
+    struct pg_params p;
+    pgp_init(&p);
+    pgp_i64(&p, universe);
+    pgp_text(&p, datastore);
+    *out = pg_run(db, "migrations_list", &p, err);
+    return *out ? DS_OK : DS_ERR;
+}
+
+/* BEGIN; lock the chain; read (latest step, whether step is applied). */
+static ds_status begin_chain(struct pg_conn *db, int64_t universe, const char *datastore, int step,
+                             int *latest, bool *applied, struct ds_error *err)
+{
+    struct pg_params p;
+    pgp_init(&p);
+    pgp_i64(&p, universe);
+    pgp_text(&p, datastore);
+    if (pg_command(db, "BEGIN", err) != DS_OK) return DS_ERR;
+    PGresult *r = pg_run(db, "migrations_lock", &p, err);
+    if (r) {
+        PQclear(r);
+        pgp_i64(&p, step);
+        r = pg_run(db, "migrations_state", &p, err);
+    }
+    if (!r) {
+        pg_rollback(db);
+        return DS_ERR;
+    }
+    *latest = (int)pg_i64(r, 0, 0);
+    *applied = pg_bool(r, 0, 1);
+    PQclear(r);
+    return DS_OK;
+}
+
+static ds_status end_chain(struct pg_conn *db, ds_status st, struct ds_error *err)
+{
+    if (st == DS_OK) return pg_command(db, "COMMIT", err);
+    pg_rollback(db);
+    return st;
+}
+
+ds_status store_migration_put(struct pg_conn *db, int64_t universe, const char *datastore, int step,
+                              const char *patch, bool backwards_compatible, int64_t now_us,
+                              struct ds_error *err)
+{
+    int latest;
+    bool applied;
+    if (begin_chain(db, universe, datastore, step, &latest, &applied, err) != DS_OK) return DS_ERR;
+    ds_status st = DS_OK;
+    if (step > latest + 1)
+        st = ds_fail(err, 400, NULL,
+                     "Steps must be contiguous from 1: the chain ends at %d, so the next step is "
+                     "%d, not %d.",
+                     latest, latest + 1, step);
+    else if (applied)
+        st = ds_fail(err, 409, NULL,
+                     "Step %d has already migrated stored data and cannot be replaced; add step "
+                     "%d instead.",
+                     step, latest + 1);
+    if (st == DS_OK) {
+        struct pg_params p;
+        pgp_init(&p);
+        pgp_i64(&p, universe);
+        pgp_text(&p, datastore);
+        pgp_i64(&p, step);
+        pgp_text(&p, patch);
+        pgp_bool(&p, backwards_compatible);
+        pgp_i64(&p, now_us);
+        PGresult *r = pg_run(db, "migration_upsert", &p, err);
+        if (!r) st = DS_ERR;
+        PQclear(r);
+    }
+    return end_chain(db, st, err);
+}
+
+ds_status store_migration_delete(struct pg_conn *db, int64_t universe, const char *datastore,
+                                 int step, struct ds_error *err)
+{
+    int latest;
+    bool applied;
+    if (begin_chain(db, universe, datastore, step, &latest, &applied, err) != DS_OK) return DS_ERR;
+    ds_status st = DS_OK;
+    if (step < 1 || step > latest)
+        st = ds_fail(err, 404, NULL, "There is no step %d (the chain ends at %d).", step, latest);
+    else if (step != latest)
+        st = ds_fail(err, 409, NULL, "Only the last step (%d) can be deleted.", latest);
+    else if (applied)
+        st = ds_fail(err, 409, NULL, "Step %d has already migrated stored data.", step);
+    if (st == DS_OK) {
+        struct pg_params p;
+        pgp_init(&p);
+        pgp_i64(&p, universe);
+        pgp_text(&p, datastore);
+        pgp_i64(&p, step);
+        PGresult *r = pg_run(db, "migration_delete", &p, err);
+        if (!r) st = DS_ERR;
+        PQclear(r);
+    }
+    return end_chain(db, st, err);
+}
