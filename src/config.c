@@ -62,7 +62,7 @@ static const struct config_key config_keys[] = {
     {"log-level", CFG_ENUM, OFF(log_level), "info", "debug|info|warn|error", 0, 0,
      "lowest level logged", true, false},
     {"migrate-on-read", CFG_ENUM, OFF(migrate_on_read), "store", "store|view", 0, 0,
-     "lazy _version migration on read: store the migrated value, or only return it", false, false},
+     "lazy _version migration on read: store the migrated value, or only return it", true, false},
     {"profile", CFG_ENUM, OFF(profile), "classic", "classic|current", 0, 0,
      "Roblox rule set: classic (6 s write cooldown) or current (throughput limits)", true, false},
     {"purge-interval", CFG_INT, OFF(purge_interval), "300", NULL, 1, 86400,

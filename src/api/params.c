@@ -9,10 +9,12 @@
 #include "core/digest.h"
 #include "core/limits.h"
 #include "core/clock.h"
+#include "core/digest.h"
 #include "http/park.h"
 #include "http/reply.h"
 #include "http/router.h"
 #include "service/entries.h"
+#include "service/migrations.h"
 #include "service/throughput.h"
 #include "store/datastores.h"
 
@@ -199,12 +201,77 @@ static bool lock_token_or_reply(struct ds_request *req, bool *has, int64_t *toke
     return true;
 }
 
+/* Reads x-schema-version (absent → *has false); a malformed one is 400. */
+static bool schema_version_or_reply(struct ds_request *req, bool *has, int *version)
+{
+    const char *h = req_header(req, "x-schema-version");
+    *has = false;
+    *version = 0;
+    if (!h) return true;
+    char *end;
+    errno = 0;
+    long v = strtol(h, &end, 10);
+    if (errno || end == h || *end || v < 0 || v > 1000000) {
+        reply_fail(req, 400, NULL, "x-schema-version must be a non-negative integer.");
+        return false;
+    }
+    *has = true;
+    *version = (int)v;
+    return true;
+}
+
+bool read_migrated_or_reply(struct ds_request *req, const struct entry_ref *ref,
+                            struct entry_row *row)
+{
+    bool has_client;
+    int client;
+    struct ds_error err;
+    if (!schema_version_or_reply(req, &has_client, &client)) return false;
+    bool behind = row->schema_version >= 0 && row->schema_version < row->schema_latest;
+    if (!behind && !(has_client && client < row->schema_version)) return true;
+    struct migration_chain chain;
+    if (migrations_load(req->db, ref->universe, ref->datastore, &chain, &err) != DS_OK) {
+        reply_error(req, &err);
+        return false;
+    }
+    ds_status st = DS_OK;
+    if (behind && req->ctx->cfg->migrate_on_read == MIGRATE_ON_READ_VIEW) {
+        size_t len;
+        st = migrations_apply_text(&chain, row->value, row->value_len, &row->owned_value, &len,
+                                   &err);
+        if (st == DS_OK) {
+            row->value = row->owned_value;
+            row->value_len = len;
+            md5_base64(row->value, row->value_len, row->owned_md5);
+            row->md5 = row->owned_md5;
+            row->schema_version = chain.n;
+        }
+    } else if (behind) {
+        struct write_spec spec = {.op = WRITE_MIGRATE};
+        struct write_outcome out;
+        enum store_state store;
+        st = entries_write(req->ctx, req->db, ref, &spec, &out, &err);
+        if (st == DS_OK) {
+            write_outcome_free(&out);
+            entry_row_clear(row);
+            st = store_entry_read(req->db, ref, false, &store, row, NULL, &err);
+        }
+    }
+    if (st == DS_OK && has_client && client < row->schema_version)
+        st = migrations_check_client(&chain, client, row->schema_version, &err);
+    migration_chain_free(&chain);
+    if (st == DS_OK) return true;
+    reply_error(req, &err);
+    return false;
+}
+
 bool standard_write_or_reply(struct ds_request *req, const struct entry_ref *ref,
                              struct write_spec *spec, struct write_outcome *out)
 {
     struct ds_error err;
     if (!throughput_or_reply(req, ref, true, req->body_len, false) ||
-        !lock_token_or_reply(req, &spec->has_lock_token, &spec->lock_token))
+        !lock_token_or_reply(req, &spec->has_lock_token, &spec->lock_token) ||
+        !schema_version_or_reply(req, &spec->has_client_schema, &spec->client_schema))
         return false;
     if (entries_write(req->ctx, req->db, ref, spec, out, &err) == DS_OK) return true;
     reply_write_failure(req, &err, "standard", ref);

@@ -57,6 +57,13 @@ struct write_outcome;
 bool standard_write_or_reply(struct ds_request *req, const struct entry_ref *ref,
                              struct write_spec *spec, struct write_outcome *out);
 
+/* Lazy _version migration of a value just read: when it is behind its data store's chain it
+ * is migrated and stored as a new version (or, with --migrate-on-read view, only returned),
+ * and *row is replaced by the result; then x-schema-version is enforced. Replies on failure
+ * (409 MigrationFailed / SchemaTooNew). */
+bool read_migrated_or_reply(struct ds_request *req, const struct entry_ref *ref,
+                            struct entry_row *row);
+
 /* The data store must exist and be active; otherwise replies 404 DatastoreNotFound. */
 bool datastore_active_or_reply(struct ds_request *req, const struct entry_ref *ref);
 

@@ -30,7 +30,11 @@ static void reply_entry_value(struct ds_request *req, struct entry_row *row)
     entry_row_version(row, version);
     entry_view_of_row(row, version, clock_now_us(&req->ctx->clock), &v);
     v1_entry_headers(req, &v);
-    PGresult *res = row->res;
+    if (row->owned_value) { /* computed after the read (view-mode migration) */
+        reply_raw(req, 200, "application/json", row->value, row->value_len);
+        return;
+    }
+    PGresult *res = row->res; /* the value lives in res: send it without copying */
     row->res = NULL;
     reply_pgresult(req, 200, "application/json", res, row->value, row->value_len);
 }
@@ -48,7 +52,8 @@ void v1_get_entry(struct ds_request *req)
         reply_fail(req, 404, "DatastoreNotFound", "%s", MSG_DS_NOT_FOUND);
     } else if (!row.found || row.deleted) {
         reply_fail(req, 404, "EntryNotFound", "%s", MSG_ENTRY_NOT_FOUND);
-    } else if (throughput_or_reply(req, &ref, false, row.value_len, false)) {
+    } else if (throughput_or_reply(req, &ref, false, row.value_len, false) &&
+               read_migrated_or_reply(req, &ref, &row)) {
         reply_entry_value(req, &row);
     }
     entry_row_clear(&row);

@@ -203,7 +203,8 @@ void v2_get_entry(struct ds_request *req)
             reply_fail(req, 404, "DatastoreNotFound", "Datastore not found.");
         else if (!row.found || row.deleted)
             reply_fail(req, 404, "EntryNotFound", "Entry not found in the datastore.");
-        else if (throughput_or_reply(req, &ref, false, row.value_len, false))
+        else if (throughput_or_reply(req, &ref, false, row.value_len, false) &&
+                 read_migrated_or_reply(req, &ref, &row))
             reply_row(req, &ref, &row);
         goto done;
     }

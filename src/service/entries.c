@@ -13,7 +13,9 @@
 #include "core/limits.h"
 #include "core/session_lock.h"
 #include "core/versioning.h"
+#include "service/migrations.h"
 #include "service/ordered.h"
+#include "store/migrations.h"
 #include "pg/query.h"
 
 #define MAX_ATTEMPTS 5
@@ -118,6 +120,9 @@ static ds_status build_outcome(const struct write_spec *spec, const struct entry
         if (spec->op == WRITE_SET) {
             out->value = spec->value;
             out->value_len = spec->value_len;
+        } else if (spec->op == WRITE_MIGRATE) {
+            out->value = row->value;
+            out->value_len = row->value_len;
         } else {
             if (compute_value(spec, row, out, err) != DS_OK) return DS_ERR;
             out->value = out->value_buf;
@@ -134,12 +139,45 @@ static ds_status build_outcome(const struct write_spec *spec, const struct entry
 }
 
 /* One attempt. *retry is set when a concurrent creation won the insert race. */
+/* Brings the value about to be stored up the data store's _version chain (an older value is
+ * migrated, never stored as is), enforces x-schema-version, and marks the steps it used as
+ * applied. *version is the stored value's _version (-1 for non-objects). */
+static ds_status migrate_outcome(struct pg_conn *db, const struct entry_ref *ref,
+                                 const struct write_spec *spec, int latest,
+                                 struct write_outcome *out, int *version, struct ds_error *err)
+{
+    *version = out->deleted ? -1 : migrations_version_of_text(out->value, out->value_len);
+    bool client_behind = spec->has_client_schema && spec->client_schema < latest;
+    if (latest == 0 || ((*version < 0 || *version >= latest) && !client_behind)) return DS_OK;
+    struct migration_chain chain;
+    if (migrations_load(db, ref->universe, ref->datastore, &chain, err) != DS_OK) return DS_ERR;
+    ds_status st = DS_OK;
+    if (client_behind) st = migrations_check_client(&chain, spec->client_schema, chain.n, err);
+    if (st == DS_OK && *version >= 0 && *version < chain.n) {
+        char *text = NULL;
+        size_t len = 0;
+        st = migrations_apply_text(&chain, out->value, out->value_len, &text, &len, err);
+        if (st == DS_OK) {
+            free(out->value_buf);
+            out->value_buf = text;
+            out->value = text;
+            out->value_len = len;
+            md5_base64(out->value, out->value_len, out->md5);
+            st = store_migrations_mark_applied(db, ref->universe, ref->datastore, *version, chain.n,
+                                               err);
+            *version = chain.n;
+        }
+    }
+    migration_chain_free(&chain);
+    return st;
+}
+
 /* The write itself, inside the caller's transaction: read and lock, rules, new value, new
  * version. On success out->changed says whether anything was written. *retry is set when a
  * concurrent creation of the same key won the insert race. */
 static ds_status write_in_tx(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
-                             const struct write_spec *spec, struct write_outcome *out,
-                             bool *retry, struct ds_error *err)
+                             const struct write_spec *spec, struct write_outcome *out, bool *retry,
+                             struct ds_error *err)
 {
     enum store_state store;
     struct entry_row row;
@@ -149,10 +187,16 @@ static ds_status write_in_tx(struct ds_ctx *ctx, struct pg_conn *db, const struc
     if (st != DS_OK) goto done;
     if (clock_observe_offset(&ctx->clock, offset)) ctx_clock_changed(ctx);
     int64_t now = clock_now_us(&ctx->clock);
-    if ((st = lock_check_write(&row.lock, now, spec->has_lock_token, spec->lock_token, err)) !=
-        DS_OK)
+    bool system = spec->op == WRITE_MIGRATE; /* ignores session locks and the cooldown */
+    if (system && !(row.found && !row.deleted && row.schema_version >= 0 &&
+                    row.schema_version < row.schema_latest)) {
+        out->changed = false; /* already migrated (by a concurrent reader) or nothing to do */
         goto done;
-    if (row.found && cooldown_blocks(ctx, row.version_us, now, err)) {
+    }
+    if (!system && (st = lock_check_write(&row.lock, now, spec->has_lock_token, spec->lock_token,
+                                          err)) != DS_OK)
+        goto done;
+    if (!system && row.found && cooldown_blocks(ctx, row.version_us, now, err)) {
         st = DS_ERR;
         goto done;
     }
@@ -167,6 +211,10 @@ static ds_status write_in_tx(struct ds_ctx *ctx, struct pg_conn *db, const struc
         goto done;
     }
     if ((st = build_outcome(spec, &row, out, err)) != DS_OK) goto done;
+    int schema_version = -1;
+    if ((st = migrate_outcome(db, ref, spec, row.schema_latest, out, &schema_version, err)) !=
+        DS_OK)
+        goto done;
 
     struct version_prev prev = {row.found, row.version_seq, row.version_us, row.hour_first};
     struct version_step step;
@@ -182,7 +230,7 @@ static ds_status write_in_tx(struct ds_ctx *ctx, struct pg_conn *db, const struc
         .md5 = out->deleted ? NULL : out->md5,
         .user_ids = out->user_ids,
         .attributes = out->attributes,
-        .schema_version = 0,
+        .schema_version = schema_version,
     };
     if (row.found) {
         st = store_entry_update(db, ref, &w, step.keep_previous, err);
@@ -216,8 +264,10 @@ static ds_status attempt(struct ds_ctx *ctx, struct pg_conn *db, const struct en
     *retry = false;
     if (pg_command(db, "BEGIN", err) != DS_OK) return DS_ERR;
     ds_status st = write_in_tx(ctx, db, ref, spec, out, retry, err);
-    if (st == DS_OK && out->changed) st = pg_command(db, "COMMIT", err);
-    else pg_rollback(db);
+    if (st == DS_OK && out->changed)
+        st = pg_command(db, "COMMIT", err);
+    else
+        pg_rollback(db);
     return st;
 }
 
@@ -230,7 +280,8 @@ ds_status entries_write_in_transaction(struct ds_ctx *ctx, struct pg_conn *db,
     ds_status st = write_in_tx(ctx, db, ref, spec, out, &retry, err);
     if (st != DS_OK) {
         write_outcome_free(out);
-        if (retry) return ds_fail(err, 503, NULL, "The entry is being created concurrently; retry.");
+        if (retry)
+            return ds_fail(err, 503, NULL, "The entry is being created concurrently; retry.");
     }
     return st;
 }

@@ -18,6 +18,7 @@ enum write_op {
     WRITE_INCREMENT, /* add amount to an integer value (missing = 0) */
     WRITE_PATCH,     /* apply a JSON Patch to the value (missing = null) */
     WRITE_REMOVE,    /* tombstone */
+    WRITE_MIGRATE,   /* system write: bring the stored value up its _version chain */
 };
 
 /* What to write and under which conditions. Pointers borrowed. */
@@ -35,6 +36,8 @@ struct write_spec {
     bool must_exist;           /* an active entry must exist (404) */
     bool has_lock_token;       /* the request carried x-lock-token */
     int64_t lock_token;        /* its value: must be the current token while a lock is live */
+    bool has_client_schema;    /* the request carried x-schema-version */
+    int client_schema;         /* its value: the newest _version the client understands */
 };
 
 /* The key's state after the write. */

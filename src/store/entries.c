@@ -12,10 +12,10 @@
 #define KEY_MATCH "universe_id = $1 AND datastore = $2 AND scope = $3 AND key = $4"
 #define ROW_COLUMNS                                                                                \
     "created_us, version_seq, version_us, version_hour_first, deleted, value, value_md5,"          \
-    " content_length, user_ids, attributes"
+    " content_length, user_ids, attributes, schema_version"
 #define HISTORY_COLUMNS                                                                            \
     "object_created_us, version_seq, version_us, false, deleted, value, value_md5,"                \
-    " content_length, user_ids, attributes"
+    " content_length, user_ids, attributes, -1"
 /* Every UTF-8 continuation of a ≤ 50-byte key sorts below 13 × U+10FFFF (52 bytes), so
  * prefix || this is an exact upper bound for keys starting with prefix. */
 #define PREFIX_CEILING "repeat(chr(1114111), 13)"
@@ -24,15 +24,17 @@
  * token, expires_us, released; NULLs if never locked), then the entry (NULLs when absent).
  * The write variant locks the entry row FOR UPDATE and the lock row FOR SHARE, so lock
  * operations (which take the lock row FOR UPDATE) and writes of one key serialize. */
-#define ENTRY_READ(entry_lock, lock_lock)                                                       \
-    "SELECT d.name IS NOT NULL, d.deleted_us IS NOT NULL,"                                    \
-    " (SELECT value::bigint FROM service_state WHERE name = 'clock_offset_us'),"              \
-    " l.owner, l.token, l.expires_us, l.released, e.*"                                         \
-    " FROM (SELECT 1) one"                                                                     \
-    " LEFT JOIN datastores d ON d.universe_id = $1 AND d.name = $2"                           \
-    " LEFT JOIN LATERAL (SELECT owner, token, expires_us, released FROM entry_locks"          \
-    "  WHERE " KEY_MATCH lock_lock ") l ON true"                                               \
-    " LEFT JOIN LATERAL (SELECT " ROW_COLUMNS " FROM entries WHERE " KEY_MATCH entry_lock     \
+#define ENTRY_READ(entry_lock, lock_lock)                                                          \
+    "SELECT d.name IS NOT NULL, d.deleted_us IS NOT NULL,"                                         \
+    " (SELECT value::bigint FROM service_state WHERE name = 'clock_offset_us'),"                   \
+    " l.owner, l.token, l.expires_us, l.released,"                                                 \
+    " (SELECT coalesce(max(step), 0) FROM datastore_migrations"                                    \
+    "  WHERE universe_id = $1 AND datastore = $2), e.*"                                            \
+    " FROM (SELECT 1) one"                                                                         \
+    " LEFT JOIN datastores d ON d.universe_id = $1 AND d.name = $2"                                \
+    " LEFT JOIN LATERAL (SELECT owner, token, expires_us, released FROM entry_locks"               \
+    "  WHERE " KEY_MATCH lock_lock ") l ON true"                                                   \
+    " LEFT JOIN LATERAL (SELECT " ROW_COLUMNS " FROM entries WHERE " KEY_MATCH entry_lock          \
     ") e ON true"
 
 const struct pg_statement entries_statements[] = {
@@ -99,6 +101,7 @@ const struct pg_statement entries_statements[] = {
 void entry_row_clear(struct entry_row *row)
 {
     PQclear(row->res);
+    free(row->owned_value);
     memset(row, 0, sizeof *row);
 }
 
@@ -129,11 +132,12 @@ static void fill_row(struct entry_row *row, PGresult *res, int c)
     row->content_length = (int)pg_i64(res, 0, c + 7);
     row->user_ids = pg_str(res, 0, c + 8);
     row->attributes = pg_str(res, 0, c + 9);
+    row->schema_version = (int)pg_i64(res, 0, c + 10);
 }
 
 ds_status store_entry_read(struct pg_conn *db, const struct entry_ref *ref, bool lock,
-                           enum store_state *store, struct entry_row *row,
-                           int64_t *clock_offset_us, struct ds_error *err)
+                           enum store_state *store, struct entry_row *row, int64_t *clock_offset_us,
+                           struct ds_error *err)
 {
     struct pg_params p;
     store_key_params(&p, ref);
@@ -142,7 +146,8 @@ ds_status store_entry_read(struct pg_conn *db, const struct entry_ref *ref, bool
     if (!r) return DS_ERR;
     *store = !pg_bool(r, 0, 0) ? STORE_ABSENT : pg_bool(r, 0, 1) ? STORE_DELETED : STORE_ACTIVE;
     if (clock_offset_us) *clock_offset_us = pg_i64(r, 0, 2);
-    fill_row(row, r, 7);
+    fill_row(row, r, 8);
+    row->schema_latest = (int)pg_i64(r, 0, 7);
     row->lock.exists = !pg_null(r, 0, 3);
     row->lock.owner = pg_str(r, 0, 3);
     row->lock.token = pg_i64(r, 0, 4);

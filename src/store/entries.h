@@ -40,7 +40,11 @@ struct entry_row {
     int content_length;
     const char *user_ids;   /* JSON array text */
     const char *attributes; /* JSON object text */
+    int schema_version;     /* _version of an object value; -1 for other values/history */
     struct lock_state lock; /* the key's session lock (store_entry_read only) */
+    int schema_latest;      /* latest step of the data store's chain (store_entry_read only) */
+    char *owned_value;      /* a value computed after reading (view-mode migration); owned */
+    char owned_md5[25];     /* its MD5 (row->md5 then points here) */
 };
 void entry_row_clear(struct entry_row *row);
 

@@ -24,6 +24,8 @@ const struct pg_statement migrations_statements[] = {
      " ON CONFLICT (universe_id, datastore, step) DO UPDATE SET patch = EXCLUDED.patch,"
      " backwards_compatible = EXCLUDED.backwards_compatible, created_us = EXCLUDED.created_us"},
     {"migration_delete", "DELETE FROM datastore_migrations WHERE " CHAIN " AND step = $3"},
+    {"migrations_mark_applied", "UPDATE datastore_migrations SET applied = true WHERE " CHAIN
+                                " AND step > $3 AND step <= $4 AND NOT applied"},
     {NULL, NULL},
 };
 
@@ -128,4 +130,19 @@ ds_status store_migration_delete(struct pg_conn *db, int64_t universe, const cha
         PQclear(r);
     }
     return end_chain(db, st, err);
+}
+
+ds_status store_migrations_mark_applied(struct pg_conn *db, int64_t universe, const char *datastore,
+                                        int from, int to, struct ds_error *err)
+{
+    struct pg_params p;
+    pgp_init(&p);
+    pgp_i64(&p, universe);
+    pgp_text(&p, datastore);
+    pgp_i64(&p, from);
+    pgp_i64(&p, to);
+    PGresult *r = pg_run(db, "migrations_mark_applied", &p, err);
+    if (!r) return DS_ERR;
+    PQclear(r);
+    return DS_OK;
 }

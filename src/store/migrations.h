@@ -25,4 +25,9 @@ ds_status store_migration_put(struct pg_conn *db, int64_t universe, const char *
 ds_status store_migration_delete(struct pg_conn *db, int64_t universe, const char *datastore,
                                  int step, struct ds_error *err) DS_MUSTCHECK;
 
+/* Marks steps (from, to] applied (they migrated stored data). */
+ds_status store_migrations_mark_applied(struct pg_conn *db, int64_t universe,
+                                        const char *datastore, int from, int to,
+                                        struct ds_error *err) DS_MUSTCHECK;
+
 #endif

@@ -2,18 +2,22 @@
  * {"patch","backwardsCompatible"} form, invalid documents, and the replace/delete rules. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "harness.h"
 
-static struct ds_proc srv;
+static struct ds_proc srv;  /* --migrate-on-read store (default) */
+static struct ds_proc view; /* --migrate-on-read view, same database */
 static char db[1024];
 
 static void setup(void)
 {
     snprintf(db, sizeof db, "%s", harness_fresh_database("ds_migrations"));
-    const char *a[] = {"--database-url", db, NULL};
-    if (!proc_start(&srv, a)) {
+    const char *a[] = {"--database-url", db, "--write-cooldown", "0", NULL};
+    const char *b[] = {"--database-url", db,  "--write-cooldown", "0", "--migrate-on-read",
+                       "view",           NULL};
+    if (!proc_start(&srv, a) || !proc_start(&view, b)) {
         fprintf(stderr, "server did not start: %s\n", srv.log_path);
         exit(2);
     }
@@ -21,7 +25,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    if (proc_stop(&srv, SIGTERM) != 0) {
+    if (proc_stop(&srv, SIGTERM) != 0 || proc_stop(&view, SIGTERM) != 0) {
         fprintf(stderr, "server did not exit cleanly: %s\n", srv.log_path);
         exit(2);
     }
@@ -126,6 +130,204 @@ START_TEST(replace_and_delete_rules)
 }
 END_TEST
 
+#include <pthread.h>
+
+/* The acceptance chain: add a field with a default, rename a field, restructure an array. */
+static void define_chain(long long u, bool compatible_2, bool compatible_3)
+{
+    char body[256];
+    ck_assert_int_eq(put_step(u, 1, "[{\"op\":\"add\",\"path\":\"/gems\",\"value\":0}]"), 200);
+    snprintf(body, sizeof body,
+             "{\"patch\":[{\"op\":\"move\",\"from\":\"/coins\",\"path\":\"/gold\"}],"
+             "\"backwardsCompatible\":%s}",
+             compatible_2 ? "true" : "false");
+    ck_assert_int_eq(put_step(u, 2, body), 200);
+    snprintf(body, sizeof body,
+             "{\"patch\":[{\"op\":\"add\",\"path\":\"/inventory\",\"value\":{}},"
+             "{\"op\":\"move\",\"from\":\"/items\",\"path\":\"/inventory/items\"}],"
+             "\"backwardsCompatible\":%s}",
+             compatible_3 ? "true" : "false");
+    ck_assert_int_eq(put_step(u, 3, body), 200);
+}
+
+static struct http_resp entry(const struct ds_proc *p, const char *method, long long u,
+                              const char *key, const char *body, const char *schema)
+{
+    char hdr[64];
+    const char *h[] = {hdr, NULL};
+    if (schema) snprintf(hdr, sizeof hdr, "x-schema-version: %s", schema);
+    return http_do(method,
+                   url_of(p, "/cloud/v2/universes/%lld/data-stores/Players/entries/%s", u, key),
+                   body, body ? strlen(body) : 0, schema ? h : NULL);
+}
+
+static int revisions(long long u, const char *key)
+{
+    struct http_resp r = entry(&srv, "GET", u, key, NULL, NULL);
+    http_free(&r);
+    char k[64];
+    snprintf(k, sizeof k, "%s:listRevisions?maxPageSize=100", key);
+    r = entry(&srv, "GET", u, k, NULL, NULL);
+    struct json_object *o = http_json(&r), *list;
+    json_object_object_get_ex(o, "dataStoreEntries", &list);
+    int n = (int)json_object_array_length(list);
+    json_object_put(o);
+    http_free(&r);
+    return n;
+}
+
+/* A value written before the chain existed is returned migrated on read and stored as a new
+ * version; the pre-migration value stays in the history; used steps become applied. */
+START_TEST(lazy_on_read)
+{
+    long long u = unique_universe();
+    struct http_resp r = entry(&srv, "PATCH", u, "p?allowMissing=true",
+                               "{\"value\":{\"coins\":5,\"items\":[\"sword\"]}}", NULL);
+    ck_assert_int_eq(r.status, 200);
+    http_free(&r);
+    define_chain(u, false, false);
+    r = entry(&view, "GET", u, "p", NULL, NULL); /* view mode: migrated, not stored */
+    ck_assert_ptr_nonnull(strstr(r.body, "\"_version\":3"));
+    http_free(&r);
+    r = entry(&srv, "GET", u, "p:listRevisions", NULL, NULL);
+    ck_assert_ptr_nonnull(strstr(r.body, "\"nextPageToken\""));
+    http_free(&r);
+    r = entry(&srv, "GET", u, "p", NULL, NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_nonnull(strstr(
+        r.body,
+        "\"value\":{\"gems\":0,\"_version\":3,\"gold\":5,\"inventory\":{\"items\":[\"sword\"]}}"));
+    http_free(&r);
+    ck_assert_int_eq(revisions(u, "p"), 2); /* original + migrated */
+    r = http_do("GET",
+                url_of(&srv,
+                       "/datastores/v1/universes/%lld/standard-datastores/datastore/entries/entry/"
+                       "versions?datastoreName=Players&entryKey=p",
+                       u),
+                NULL, 0, NULL);
+    struct json_object *o = http_json(&r), *vs;
+    json_object_object_get_ex(o, "versions", &vs);
+    char q[256];
+    snprintf(q, sizeof q,
+             "/datastores/v1/universes/%lld/standard-datastores/datastore/entries/entry/versions/"
+             "version?datastoreName=Players&entryKey=p&versionId=%s",
+             u, jstr(json_object_array_get_idx(vs, 0), "version"));
+    json_object_put(o);
+    http_free(&r);
+    r = http_do("GET", url_of(&srv, "%s", q), NULL, 0, NULL);
+    ck_assert_str_eq(r.body, "{\"coins\":5,\"items\":[\"sword\"]}"); /* history keeps it */
+    http_free(&r);
+    ck_assert_int_eq(put_step(u, 1, "[]"), 409); /* step 1 has migrated data now */
+}
+END_TEST
+
+/* Writes of an older _version are migrated before they are stored. */
+START_TEST(lazy_on_write)
+{
+    long long u = unique_universe();
+    define_chain(u, false, false);
+    struct http_resp r =
+        entry(&srv, "PATCH", u, "w?allowMissing=true",
+              "{\"value\":{\"_version\":1,\"gems\":2,\"coins\":1,\"items\":[]}}", NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_nonnull(strstr(r.body, "\"_version\":3"));
+    ck_assert_ptr_nonnull(strstr(r.body, "\"gold\":1"));
+    http_free(&r);
+    ck_assert_int_eq(revisions(u, "w"), 1);
+    r = entry(&srv, "PATCH", u, "s?allowMissing=true", "{\"value\":\"not an object\"}", NULL);
+    ck_assert_int_eq(r.status, 200); /* non-objects are left alone */
+    ck_assert_ptr_nonnull(strstr(r.body, "\"value\":\"not an object\""));
+    http_free(&r);
+}
+END_TEST
+
+/* A step that fails leaves the entry untouched and is reported in the read's error body. */
+START_TEST(failing_step_reported)
+{
+    long long u = unique_universe();
+    struct http_resp r =
+        entry(&srv, "PATCH", u, "f?allowMissing=true", "{\"value\":{\"silver\":1}}", NULL);
+    http_free(&r);
+    define_chain(u, false, false);
+    r = entry(&srv, "GET", u, "f", NULL, NULL);
+    ck_assert_int_eq(r.status, 409);
+    ck_assert_ptr_nonnull(strstr(r.body, "MigrationFailed"));
+    ck_assert_ptr_nonnull(strstr(r.body, "step 2"));
+    http_free(&r);
+    ck_assert_int_eq(revisions(u, "f"), 1);
+}
+END_TEST
+
+/* x-schema-version: data newer than the client and not backwards-compatible is refused on
+ * read and write; compatible steps are allowed. */
+START_TEST(schema_version_header)
+{
+    long long u = unique_universe();
+    define_chain(u, true, false);
+    struct http_resp r = entry(&srv, "PATCH", u, "x?allowMissing=true",
+                               "{\"value\":{\"coins\":1,\"items\":[]}}", NULL);
+    ck_assert_int_eq(r.status, 200);
+    http_free(&r);
+    r = entry(&srv, "GET", u, "x", NULL, "2");
+    ck_assert_int_eq(r.status, 409);
+    ck_assert_ptr_nonnull(strstr(r.body, "SchemaTooNew"));
+    http_free(&r);
+    r = entry(&srv, "GET", u, "x", NULL, "3");
+    ck_assert_int_eq(r.status, 200);
+    http_free(&r);
+    r = entry(&srv, "PATCH", u, "x", "{\"value\":{\"_version\":1,\"coins\":1,\"items\":[]}}", "1");
+    ck_assert_int_eq(r.status, 409);
+    http_free(&r);
+    long long u2 = unique_universe();
+    define_chain(u2, true, true);
+    r = entry(&srv, "PATCH", u2, "y?allowMissing=true", "{\"value\":{\"coins\":1,\"items\":[]}}",
+              NULL);
+    http_free(&r);
+    r = entry(&srv, "GET", u2, "y", NULL, "1");
+    ck_assert_int_eq(r.status, 200); /* steps 2 and 3 are backwards-compatible */
+    http_free(&r);
+    r = entry(&srv, "GET", u2, "y", NULL, "-4");
+    ck_assert_int_eq(r.status, 400);
+    http_free(&r);
+}
+END_TEST
+
+struct reader {
+    long long universe;
+    long status;
+};
+
+static void *read_main(void *arg)
+{
+    struct reader *rd = arg;
+    struct http_resp r = entry(&srv, "GET", rd->universe, "c", NULL, NULL);
+    rd->status = r.status;
+    http_free(&r);
+    return NULL;
+}
+
+/* Eight concurrent readers of one unmigrated entry produce one migrated version, not eight. */
+START_TEST(concurrent_lazy_migration_once)
+{
+    long long u = unique_universe();
+    struct http_resp r = entry(&srv, "PATCH", u, "c?allowMissing=true",
+                               "{\"value\":{\"coins\":1,\"items\":[]}}", NULL);
+    http_free(&r);
+    define_chain(u, false, false);
+    pthread_t t[8];
+    struct reader rd[8];
+    for (int i = 0; i < 8; i++) {
+        rd[i] = (struct reader){u, 0};
+        pthread_create(&t[i], NULL, read_main, &rd[i]);
+    }
+    for (int i = 0; i < 8; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_int_eq(rd[i].status, 200);
+    }
+    ck_assert_int_eq(revisions(u, "c"), 2);
+}
+END_TEST
+
 Suite *migrations_suite(void)
 {
     Suite *s = suite_create("migrations");
@@ -134,6 +336,11 @@ Suite *migrations_suite(void)
     tcase_add_test(tc, contiguous_chain);
     tcase_add_test(tc, invalid_documents);
     tcase_add_test(tc, replace_and_delete_rules);
+    tcase_add_test(tc, lazy_on_read);
+    tcase_add_test(tc, lazy_on_write);
+    tcase_add_test(tc, failing_step_reported);
+    tcase_add_test(tc, schema_version_header);
+    tcase_add_test(tc, concurrent_lazy_migration_once);
     suite_add_tcase(s, tc);
     return s;
 }
