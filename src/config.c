@@ -45,7 +45,7 @@ static const struct config_key config_keys[] = {
     {"data-dir", CFG_STR, OFF(data_dir), "./var/datastored", NULL, 0, 0,
      "where the embedded PostgreSQL lives (created on first start)", true, false},
     {"data-migrations", CFG_STR, OFF(data_migrations), NULL, NULL, 0, 0,
-     "directory of _version migrations: DIR/<datastore>/<n>.json", false, false},
+     "directory of _version migrations: DIR/<datastore>/<n>.json", true, false},
     {"database-url", CFG_STR, OFF(database_url), NULL, NULL, 0, 0,
      "external PostgreSQL (also DATABASE_URL); none: run the embedded one", true, true},
     {"db-connections", CFG_INT, OFF(db_connections), "0", NULL, 0, 512,

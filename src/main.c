@@ -19,6 +19,8 @@
 #include "pg/schema.h"
 #include "service/budgets.h"
 #include "service/maintenance.h"
+#include "service/migration_files.h"
+#include "service/migration_runner.h"
 #include "service/throughput.h"
 #include "store/service_state.h"
 #include "store/statements.h"
@@ -176,6 +178,8 @@ int main(int argc, char **argv)
     memset(&maint, 0, sizeof maint);
     struct park_lot park;
     memset(&park, 0, sizeof park);
+    struct migration_runner runner;
+    memset(&runner, 0, sizeof runner);
     struct pg_listener listener;
     listener_init(&listener);
     struct budgets budgets;
@@ -207,6 +211,16 @@ int main(int argc, char **argv)
     pool_up = true;
     if (load_cursor_key(&ctx, err, sizeof err) != DS_OK) goto fail;
     if (load_clock(&ctx, err, sizeof err) != DS_OK) goto fail;
+    if (cfg.data_migrations) {
+        struct ds_error e;
+        struct pg_conn *db = pg_pool_acquire(&ctx.pool, 5000, &e);
+        ds_status st = db ? migration_files_load(db, cfg.data_migrations,
+                                                 clock_now_us(&ctx.clock), err, sizeof err)
+                          : DS_ERR;
+        if (!db) snprintf(err, sizeof err, "%s", e.message);
+        if (db) pg_pool_release(&ctx.pool, db);
+        if (st != DS_OK) goto fail;
+    }
     if (park_start(&park, &ctx, err, sizeof err) != DS_OK) goto fail;
     ctx.park = &park;
     ctx.on_clock_change = wake_parked;
@@ -216,6 +230,7 @@ int main(int argc, char **argv)
         goto fail;
     if (http_server_start(&http, &ctx, cfg.listen, threads, err, sizeof err) != DS_OK) goto fail;
     if (maintenance_start(&maint, &ctx, err, sizeof err) != DS_OK) goto fail;
+    if (migration_runner_start(&runner, &ctx, err, sizeof err) != DS_OK) goto fail;
 
     const char *colon = strrchr(cfg.listen, ':');
     log_info("datastored %s listening on %.*s:%u (database: %s, data dir: %s, %u threads, "
@@ -238,6 +253,7 @@ int main(int argc, char **argv)
 fail:
     log_error("%s", err);
 shutdown:
+    migration_runner_stop(&runner);
     maintenance_stop(&maint);
     listener_stop(&listener);
     park_stop(&park);

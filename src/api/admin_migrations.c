@@ -12,6 +12,7 @@
 #include "core/migrate.h"
 #include "http/reply.h"
 #include "pg/query.h"
+#include "store/migration_runs.h"
 #include "store/migrations.h"
 
 #define MAX_STEP 100000
@@ -114,4 +115,64 @@ void admin_migration_delete(struct ds_request *req)
         reply_error(req, &err);
     else
         reply_json(req, 200, json_object_new_object());
+}
+
+/* The run's progress: {"state","targetVersion","total","done","failed","skippedLocked",
+ * "ratePerSecond","errors":[{"scope","key","reason"}]}. */
+static void reply_run(struct ds_request *req, const char *ds)
+{
+    PGresult *r;
+    struct ds_error err;
+    if (store_run_get(req->db, req->universe_id, ds, &r, &err) != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        reply_fail(req, 404, NULL, "This data store has no migration run.");
+        return;
+    }
+    int64_t done = pg_i64(r, 0, 3), elapsed_us = pg_i64(r, 0, 8) - pg_i64(r, 0, 7);
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "state", json_object_new_string(PQgetvalue(r, 0, 1)));
+    json_object_object_add(o, "targetVersion", json_object_new_int((int)pg_i64(r, 0, 0)));
+    json_object_object_add(o, "total", json_object_new_int64(pg_i64(r, 0, 2)));
+    json_object_object_add(o, "done", json_object_new_int64(done));
+    json_object_object_add(o, "failed", json_object_new_int64(pg_i64(r, 0, 4)));
+    json_object_object_add(o, "skippedLocked", json_object_new_int64(pg_i64(r, 0, 5)));
+    json_object_object_add(o, "ratePerSecond",
+                           json_object_new_double(elapsed_us > 0 ? done * 1e6 / elapsed_us : 0));
+    json_object_object_add(o, "errors", json_tokener_parse(PQgetvalue(r, 0, 6)));
+    PQclear(r);
+    reply_json(req, 200, o);
+}
+
+void admin_migration_run_start(struct ds_request *req)
+{
+    const char *ds;
+    if (!name_and_step_or_reply(req, &ds, NULL)) return;
+    PGresult *chain;
+    struct ds_error err;
+    if (store_migrations_list(req->db, req->universe_id, ds, &chain, &err) != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    int latest = PQntuples(chain);
+    PQclear(chain);
+    if (latest == 0) {
+        reply_fail(req, 400, NULL, "This data store has no migration chain to run.");
+        return;
+    }
+    if (store_run_start(req->db, req->universe_id, ds, latest, clock_now_us(&req->ctx->clock),
+                        &err) != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    reply_run(req, ds);
+}
+
+void admin_migration_run_get(struct ds_request *req)
+{
+    const char *ds;
+    if (name_and_step_or_reply(req, &ds, NULL)) reply_run(req, ds);
 }

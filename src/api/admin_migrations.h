@@ -8,5 +8,7 @@
 void admin_migrations_get(struct ds_request *req);
 void admin_migration_put(struct ds_request *req);
 void admin_migration_delete(struct ds_request *req);
+void admin_migration_run_start(struct ds_request *req);
+void admin_migration_run_get(struct ds_request *req);
 
 #endif

@@ -193,6 +193,10 @@ static ds_status write_in_tx(struct ds_ctx *ctx, struct pg_conn *db, const struc
         out->changed = false; /* already migrated (by a concurrent reader) or nothing to do */
         goto done;
     }
+    if (system && spec->skip_locked && lock_is_live(&row.lock, now)) {
+        st = ds_fail(err, 409, "LockHeld", "The entry is under a live session lock.");
+        goto done;
+    }
     if (!system && (st = lock_check_write(&row.lock, now, spec->has_lock_token, spec->lock_token,
                                           err)) != DS_OK)
         goto done;

@@ -36,6 +36,7 @@ struct write_spec {
     bool must_exist;           /* an active entry must exist (404) */
     bool has_lock_token;       /* the request carried x-lock-token */
     int64_t lock_token;        /* its value: must be the current token while a lock is live */
+    bool skip_locked;          /* WRITE_MIGRATE: leave entries under a live lock (409 LockHeld) */
     bool has_client_schema;    /* the request carried x-schema-version */
     int client_schema;         /* its value: the newest _version the client understands */
 };

@@ -20,6 +20,12 @@
  * prefix || this is an exact upper bound for keys starting with prefix. */
 #define PREFIX_CEILING "repeat(chr(1114111), 13)"
 
+/* The universe whose chain applies: the universe's own, else the default chain (universe 0,
+ * loaded from --data-migrations). */
+#define CHAIN_UNIVERSE                                                                             \
+    "(CASE WHEN EXISTS (SELECT 1 FROM datastore_migrations WHERE universe_id = $1"                 \
+    " AND datastore = $2) THEN $1 ELSE 0 END)"
+
 /* One row: data store present?, deleted?, the shared clock offset, the key's lock (owner,
  * token, expires_us, released; NULLs if never locked), then the entry (NULLs when absent).
  * The write variant locks the entry row FOR UPDATE and the lock row FOR SHARE, so lock
@@ -29,7 +35,7 @@
     " (SELECT value::bigint FROM service_state WHERE name = 'clock_offset_us'),"                   \
     " l.owner, l.token, l.expires_us, l.released,"                                                 \
     " (SELECT coalesce(max(step), 0) FROM datastore_migrations"                                    \
-    "  WHERE universe_id = $1 AND datastore = $2), e.*"                                            \
+    "  WHERE universe_id = " CHAIN_UNIVERSE " AND datastore = $2), e.*"                            \
     " FROM (SELECT 1) one"                                                                         \
     " LEFT JOIN datastores d ON d.universe_id = $1 AND d.name = $2"                                \
     " LEFT JOIN LATERAL (SELECT owner, token, expires_us, released FROM entry_locks"               \

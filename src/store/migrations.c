@@ -2,21 +2,29 @@
  * transaction-scoped advisory lock keyed by the data store. */
 #include "store/migrations.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pg/query.h"
 
+/* Room for one step's patch text and flag, as stored. */
+#define LIMIT_STEP_TEXT (1024 * 1024)
+
 #define CHAIN "universe_id = $1 AND datastore = $2"
+#define IN_FORCE                                                                                   \
+    "(CASE WHEN EXISTS (SELECT 1 FROM datastore_migrations WHERE universe_id = $1"                 \
+    " AND datastore = $2) THEN $1 ELSE 0 END)"
 
 const struct pg_statement migrations_statements[] = {
-    {"migrations_list",
+    {"migrations_list", /* the chain in force: the universe's own, else the default (0) */
      "SELECT step, patch, backwards_compatible, applied FROM datastore_migrations"
-     " WHERE " CHAIN " ORDER BY step"},
+     " WHERE universe_id = " IN_FORCE " AND datastore = $2 ORDER BY step"},
     {"migrations_lock",
      "SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2, 7238906237383270))"},
-    {"migrations_state",
-     "SELECT coalesce(max(step), 0), coalesce(bool_or(applied) FILTER (WHERE step = $3), false)"
+    {"migrations_state", /* the universe's own chain: latest, step $3 applied?, its content */
+     "SELECT coalesce(max(step), 0), coalesce(bool_or(applied) FILTER (WHERE step = $3), false),"
+     " max(patch || '|' || backwards_compatible::text) FILTER (WHERE step = $3)"
      " FROM datastore_migrations WHERE " CHAIN},
     {"migration_upsert",
      "INSERT INTO datastore_migrations (universe_id, datastore, step, patch,"
@@ -24,8 +32,9 @@ const struct pg_statement migrations_statements[] = {
      " ON CONFLICT (universe_id, datastore, step) DO UPDATE SET patch = EXCLUDED.patch,"
      " backwards_compatible = EXCLUDED.backwards_compatible, created_us = EXCLUDED.created_us"},
     {"migration_delete", "DELETE FROM datastore_migrations WHERE " CHAIN " AND step = $3"},
-    {"migrations_mark_applied", "UPDATE datastore_migrations SET applied = true WHERE " CHAIN
-                                " AND step > $3 AND step <= $4 AND NOT applied"},
+    {"migrations_mark_applied",
+     "UPDATE datastore_migrations SET applied = true WHERE universe_id = " IN_FORCE
+     " AND datastore = $2 AND step > $3 AND step <= $4 AND NOT applied"},
     {NULL, NULL},
 };
 
@@ -42,7 +51,8 @@ ds_status store_migrations_list(struct pg_conn *db, int64_t universe, const char
 
 /* BEGIN; lock the chain; read (latest step, whether step is applied). */
 static ds_status begin_chain(struct pg_conn *db, int64_t universe, const char *datastore, int step,
-                             int *latest, bool *applied, struct ds_error *err)
+                             int *latest, bool *applied, char *current, size_t cap,
+                             struct ds_error *err)
 {
     struct pg_params p;
     pgp_init(&p);
@@ -61,6 +71,7 @@ static ds_status begin_chain(struct pg_conn *db, int64_t universe, const char *d
     }
     *latest = (int)pg_i64(r, 0, 0);
     *applied = pg_bool(r, 0, 1);
+    snprintf(current, cap, "%s", pg_null(r, 0, 2) ? "" : pg_str(r, 0, 2));
     PQclear(r);
     return DS_OK;
 }
@@ -78,8 +89,20 @@ ds_status store_migration_put(struct pg_conn *db, int64_t universe, const char *
 {
     int latest;
     bool applied;
-    if (begin_chain(db, universe, datastore, step, &latest, &applied, err) != DS_OK) return DS_ERR;
-    ds_status st = DS_OK;
+    char *current = malloc(LIMIT_STEP_TEXT), *wanted = malloc(LIMIT_STEP_TEXT);
+    if (!current || !wanted) {
+        free(current);
+        free(wanted);
+        return ds_fail(err, 500, NULL, "out of memory");
+    }
+    snprintf(wanted, LIMIT_STEP_TEXT, "%s|%s", patch, backwards_compatible ? "true" : "false");
+    ds_status st = begin_chain(db, universe, datastore, step, &latest, &applied, current,
+                               LIMIT_STEP_TEXT, err);
+    bool same = st == DS_OK && !strcmp(current, wanted);
+    free(current);
+    free(wanted);
+    if (st != DS_OK) return DS_ERR;
+    if (same) return end_chain(db, DS_OK, err); /* unchanged: a no-op, even when applied */
     if (step > latest + 1)
         st = ds_fail(err, 400, NULL,
                      "Steps must be contiguous from 1: the chain ends at %d, so the next step is "
@@ -111,7 +134,10 @@ ds_status store_migration_delete(struct pg_conn *db, int64_t universe, const cha
 {
     int latest;
     bool applied;
-    if (begin_chain(db, universe, datastore, step, &latest, &applied, err) != DS_OK) return DS_ERR;
+    char current[8];
+    if (begin_chain(db, universe, datastore, step, &latest, &applied, current, sizeof current,
+                    err) != DS_OK)
+        return DS_ERR;
     ds_status st = DS_OK;
     if (step < 1 || step > latest)
         st = ds_fail(err, 404, NULL, "There is no step %d (the chain ends at %d).", step, latest);

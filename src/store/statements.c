@@ -4,6 +4,7 @@
 #include "store/datastores.h"
 #include "store/entries.h"
 #include "store/locks.h"
+#include "store/migration_runs.h"
 #include "store/migrations.h"
 #include "store/ordered.h"
 #include "store/purge.h"
@@ -16,6 +17,7 @@ const struct pg_statement *const store_statement_sets[] = {
     ordered_statements,
     locks_statements,
     migrations_statements,
+    migration_runs_statements,
     purge_statements,
 };
 const size_t store_statement_set_count =
