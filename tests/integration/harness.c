@@ -295,3 +295,13 @@ long long unique_universe(void)
     }
     return next++;
 }
+
+int proc_parked_requests(const struct ds_proc *p)
+{
+    struct http_resp r = http_do("GET", url_of(p, "/admin/v1/queues"), NULL, 0, NULL);
+    struct json_object *o = http_json(&r);
+    int n = (int)jint(o, "parkedRequests");
+    json_object_put(o);
+    http_free(&r);
+    return n;
+}

@@ -32,6 +32,8 @@ bool proc_start(struct ds_proc *p, const char *const *args);
 bool proc_spawn_as(struct ds_proc *p, const char *const *args, int run_as_uid, int run_as_gid);
 bool proc_wait_ready(struct ds_proc *p);
 bool proc_start_as(struct ds_proc *p, const char *const *args, int run_as_uid, int run_as_gid);
+/* GET /admin/v1/queues: requests parked (waiting on a cooldown or a lock) on p. */
+int proc_parked_requests(const struct ds_proc *p);
 /* Sends sig and waits up to 30 s; returns the exit status (128+n if killed by n). */
 int proc_stop(struct ds_proc *p, int sig);
 /* True if the process log contains needle. */

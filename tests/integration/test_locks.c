@@ -245,16 +245,6 @@ static void *wait_main(void *arg)
     return NULL;
 }
 
-static int parked(const struct ds_proc *p)
-{
-    struct http_resp r = http_do("GET", url_of(p, "/admin/v1/queues"), NULL, 0, NULL);
-    struct json_object *o = http_json(&r);
-    int n = (int)jint(o, "parkedRequests");
-    json_object_put(o);
-    http_free(&r);
-    return n;
-}
-
 /* wait mode: a waiter (on the other instance) gets the lock when the holder releases; a
  * waiter whose waitSeconds pass first gets 409. */
 START_TEST(wait_mode)
@@ -264,11 +254,11 @@ START_TEST(wait_mode)
     struct waiter w = {&b, u, "job-W", 60, 0, 0};
     pthread_t th;
     pthread_create(&th, NULL, wait_main, &w);
-    for (int i = 0; i < 200 && parked(&b) < 1; i++) {
+    for (int i = 0; i < 200 && proc_parked_requests(&b) < 1; i++) {
         struct timespec ts = {0, 20 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
-    ck_assert_int_eq(parked(&b), 1);
+    ck_assert_int_eq(proc_parked_requests(&b), 1);
     ck_assert(!w.done);
     char body[64];
     snprintf(body, sizeof body, "{\"token\": %lld}", t);
@@ -280,7 +270,7 @@ START_TEST(wait_mode)
 
     struct waiter w2 = {&a, u, "job-V", 2, 0, 0}; /* job-W holds it now */
     pthread_create(&th, NULL, wait_main, &w2);
-    for (int i = 0; i < 200 && parked(&a) < 1; i++) {
+    for (int i = 0; i < 200 && proc_parked_requests(&a) < 1; i++) {
         struct timespec ts = {0, 20 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }

@@ -72,23 +72,13 @@ static void advance(const struct ds_proc *p, double seconds)
     http_free(&r);
 }
 
-static int parked(const struct ds_proc *p)
-{
-    struct http_resp r = http_do("GET", url_of(p, "/admin/v1/queues"), NULL, 0, NULL);
-    struct json_object *o = http_json(&r);
-    int n = (int)jint(o, "parkedRequests");
-    json_object_put(o);
-    http_free(&r);
-    return n;
-}
-
 static void wait_parked(const struct ds_proc *p, int n)
 {
-    for (int i = 0; i < 200 && parked(p) != n; i++) {
+    for (int i = 0; i < 200 && proc_parked_requests(p) != n; i++) {
         struct timespec ts = {0, 25 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
-    ck_assert_int_eq(parked(p), n);
+    ck_assert_int_eq(proc_parked_requests(p), n);
 }
 
 struct bg_write {
