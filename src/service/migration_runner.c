@@ -46,14 +46,19 @@ static bool run_batch(struct ds_ctx *ctx, struct pg_conn *db, int64_t universe,
             write_outcome_free(&out);
             continue;
         }
-        if (err.detail && !strcmp(err.detail, "LockHeld")) {
-            skipped++;
-        } else if (err.detail && !strcmp(err.detail, "MigrationFailed")) {
-            failed++;
+        bool locked = err.detail && !strcmp(err.detail, "LockHeld");
+        if (locked || (err.detail && !strcmp(err.detail, "MigrationFailed"))) {
+            if (locked)
+                skipped++;
+            else
+                failed++;
             struct json_object *e = json_object_new_object();
             json_object_object_add(e, "scope", json_object_new_string(ref.scope));
             json_object_object_add(e, "key", json_object_new_string(ref.key));
-            json_object_object_add(e, "reason", json_object_new_string(err.message));
+            json_object_object_add(e, "reason",
+                                   json_object_new_string(locked ? "skipped: under a live session "
+                                                                   "lock; a later run retries it"
+                                                                 : err.message));
             json_object_array_add(errors, e);
         } else {
             n = i; /* the database failed: keep the cursor before this entry */
