@@ -23,7 +23,6 @@ struct ds_ctx {
     unsigned char cursor_key[32]; /* HMAC key signing cursors/page tokens, shared via the DB */
     double write_cooldown;        /* seconds; 0 = off */
     _Atomic int inflight;         /* requests between first callback and completion */
-    _Atomic uint64_t requests_total;
     _Atomic bool draining;         /* set on SIGTERM: /readyz answers 503 */
     struct park_lot *park;         /* suspended requests (http/park.c); internally locked */
     struct budgets *budgets;       /* request budgets (service/budgets.c); internally locked */

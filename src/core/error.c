@@ -42,13 +42,3 @@ ds_status ds_fail(struct ds_error *err, int http_status, const char *detail, con
     va_end(ap);
     return st;
 }
-
-ds_status ds_fail_code(struct ds_error *err, int http_status, const char *code, const char *detail,
-                       const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    ds_status st = fill(err, http_status, code, detail, fmt, ap);
-    va_end(ap);
-    return st;
-}

@@ -25,8 +25,5 @@ const char *ds_error_code_for_status(int http_status);
 ds_status ds_fail(struct ds_error *err, int http_status, const char *detail, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Like ds_fail but with an explicit canonical code (e.g. 403 INSUFFICIENT_SCOPE). */
-ds_status ds_fail_code(struct ds_error *err, int http_status, const char *code, const char *detail,
-                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 #endif

@@ -187,12 +187,12 @@ void park_clock_changed(struct park_lot *lot)
     pthread_mutex_unlock(&lot->mu);
 }
 
-int park_queue_depth(struct park_lot *lot, const char *key)
+int park_waiting(struct park_lot *lot)
 {
     int n = 0;
     pthread_mutex_lock(&lot->mu);
     for (struct park_waiter *w = lot->waiters; w; w = w->next)
-        if (!key || (w->key && !strcmp(w->key, key))) n++;
+        n++;
     pthread_mutex_unlock(&lot->mu);
     return n;
 }

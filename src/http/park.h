@@ -44,7 +44,7 @@ void park_release(struct park_lot *lot, struct ds_request *req);
 void park_wake_key(struct park_lot *lot, const char *key);
 /* The service clock moved: re-evaluate wake times now. */
 void park_clock_changed(struct park_lot *lot);
-/* Number of waiters with this key, or of all waiters when key is NULL. */
-int park_queue_depth(struct park_lot *lot, const char *key);
+/* Number of requests parked now (for GET /admin/v1/queues). */
+int park_waiting(struct park_lot *lot);
 
 #endif

@@ -49,23 +49,27 @@
 
 #define P_ORDERED_READ "universe.ordered-data-store.scope.entry:read"
 #define P_ORDERED_WRITE "universe.ordered-data-store.scope.entry:write"
-#define ORDERED_V1                                                                             \
-    "/ordered-data-stores/v1/universes/{universe_id}/orderedDataStores/{data_store_id}"        \
+#define ORDERED_V1                                                                                 \
+    "/ordered-data-stores/v1/universes/{universe_id}/orderedDataStores/{data_store_id}"            \
     "/scopes/{scope_id}/entries"
-#define ORDERED_V2                                                                             \
-    "/cloud/v2/universes/{universe_id}/ordered-data-stores/{data_store_id}/scopes/{scope_id}"  \
+#define ORDERED_V2                                                                                 \
+    "/cloud/v2/universes/{universe_id}/ordered-data-stores/{data_store_id}/scopes/{scope_id}"      \
     "/entries"
 
 /* The ordered entry routes, once per wire family. */
-#define ORDERED_ROUTES(prefix, family)                                                         \
-    {"GET", prefix, family, OP_SORTED, P_ORDERED_READ, ROUTE_DB, ordered_list},                \
-    {"POST", prefix, family, OP_SET, P_ORDERED_WRITE, ROUTE_DB, ordered_create},               \
-    {"POST", prefix "/{entry_id}:increment", family, OP_INCREMENT, P_ORDERED_WRITE, ROUTE_DB,  \
-     ordered_increment},                                                                       \
-    {"GET", prefix "/{entry_id}", family, OP_GET, P_ORDERED_READ, ROUTE_DB, ordered_get},      \
-    {"PATCH", prefix "/{entry_id}", family, OP_SET, P_ORDERED_WRITE, ROUTE_DB, ordered_patch}, \
-    {"DELETE", prefix "/{entry_id}", family, OP_REMOVE, P_ORDERED_WRITE, ROUTE_DB,            \
-     ordered_delete}
+#define ORDERED_ROUTES(prefix, family)                                                             \
+    {"GET", prefix, family, OP_SORTED, P_ORDERED_READ, ROUTE_DB, ordered_list},                    \
+        {"POST", prefix, family, OP_SET, P_ORDERED_WRITE, ROUTE_DB, ordered_create},               \
+        {"POST",           prefix "/{entry_id}:increment",                                         \
+         family,           OP_INCREMENT,                                                           \
+         P_ORDERED_WRITE,  ROUTE_DB,                                                               \
+         ordered_increment},                                                                       \
+        {"GET", prefix "/{entry_id}", family, OP_GET, P_ORDERED_READ, ROUTE_DB, ordered_get},      \
+        {"PATCH", prefix "/{entry_id}", family, OP_SET, P_ORDERED_WRITE, ROUTE_DB, ordered_patch}, \
+    {                                                                                              \
+        "DELETE", prefix "/{entry_id}", family, OP_REMOVE, P_ORDERED_WRITE, ROUTE_DB,              \
+            ordered_delete                                                                         \
+    }
 
 const struct route routes[] = {
     {"GET", "/healthz", FAMILY_OPS, OP_NONE, NULL, 0, ops_healthz},
@@ -93,8 +97,7 @@ const struct route routes[] = {
     V2_ENTRY_ROUTES("/scopes/{scope_id}"),
 
     {"GET", "/admin/v1/clock", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_clock_get},
-    {"POST", "/admin/v1/clock:advance", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB,
-     admin_clock_advance},
+    {"POST", "/admin/v1/clock:advance", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_clock_advance},
     {"POST", "/admin/v1/clock:set", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_clock_set},
     {"GET", "/admin/v1/universes/{universe_id}/budgets", FAMILY_ADMIN, OP_NONE, NULL, 0,
      admin_budgets_get},
@@ -116,26 +119,6 @@ const struct route routes[] = {
     ORDERED_ROUTES(ORDERED_V2, FAMILY_ORDERED_V2),
 };
 const size_t route_count = sizeof routes / sizeof routes[0];
-
-const char *op_name(enum ds_op op)
-{
-    static const char *const names[] = {
-        [OP_NONE] = "none",
-        [OP_GET] = "get",
-        [OP_SET] = "set",
-        [OP_UPDATE] = "update",
-        [OP_INCREMENT] = "increment",
-        [OP_REMOVE] = "remove",
-        [OP_LIST] = "list",
-        [OP_LIST_VERSIONS] = "listVersions",
-        [OP_GET_VERSION] = "getVersion",
-        [OP_SORTED] = "sorted",
-        [OP_LOCK] = "lock",
-        [OP_LIST_STORES] = "listStores",
-        [OP_DELETE_STORE] = "deleteStore",
-    };
-    return (size_t)op < sizeof names / sizeof names[0] ? names[op] : "none";
-}
 
 /* Next '/'-delimited segment of s starting at *pos; returns its length, or -1 at end. */
 static long next_segment(const char *s, size_t *pos)

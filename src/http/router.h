@@ -52,7 +52,6 @@ struct route {
 extern const struct route routes[];
 extern const size_t route_count;
 
-const char *op_name(enum ds_op op);
 
 /* Matches req->method/req->path. On success sets req->route and req->params (decoded) and
  * returns true. Otherwise req->route stays NULL; req->allowed lists the methods the path

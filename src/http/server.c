@@ -78,7 +78,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         req->path = strdup(url);
         *req_cls = req;
         atomic_fetch_add(&ctx->inflight, 1);
-        atomic_fetch_add(&ctx->requests_total, 1);
         if (!req->path) return MHD_NO;
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);

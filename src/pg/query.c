@@ -84,6 +84,15 @@ PGresult *pg_run(struct pg_conn *c, const char *statement, const struct pg_param
     return NULL;
 }
 
+ds_status pg_exec(struct pg_conn *c, const char *statement, const struct pg_params *p,
+                  struct ds_error *err)
+{
+    PGresult *r = pg_run(c, statement, p, err);
+    if (!r) return DS_ERR;
+    PQclear(r);
+    return DS_OK;
+}
+
 ds_status pg_command(struct pg_conn *c, const char *sql, struct ds_error *err)
 {
     PGresult *r = PQexec(c->conn, sql);

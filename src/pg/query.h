@@ -33,6 +33,9 @@ void pgp_bool(struct pg_params *p, bool v);
  * set: 503 UNAVAILABLE for connection loss and retryable conflicts, 500 otherwise. */
 PGresult *pg_run(struct pg_conn *c, const char *statement, const struct pg_params *p,
                  struct ds_error *err);
+/* Executes a prepared statement whose rows (if any) are not wanted. */
+ds_status pg_exec(struct pg_conn *c, const char *statement, const struct pg_params *p,
+                  struct ds_error *err) DS_MUSTCHECK;
 /* Runs a parameterless command such as BEGIN or COMMIT. */
 ds_status pg_command(struct pg_conn *c, const char *sql, struct ds_error *err) DS_MUSTCHECK;
 

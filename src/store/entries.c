@@ -170,10 +170,7 @@ ds_status store_datastore_ensure(struct pg_conn *db, int64_t universe, const cha
     pgp_i64(&p, universe);
     pgp_text(&p, name);
     pgp_i64(&p, now_us);
-    PGresult *r = pg_run(db, "datastore_ensure", &p, err);
-    if (!r) return DS_ERR;
-    PQclear(r);
-    return DS_OK;
+    return pg_exec(db, "datastore_ensure", &p, err);
 }
 
 static void write_params(struct pg_params *p, const struct entry_write *w)

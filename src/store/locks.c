@@ -36,10 +36,8 @@ ds_status store_lock_read_for_update(struct pg_conn *db, const struct entry_ref 
     struct pg_params p;
     memset(out, 0, sizeof *out);
     store_key_params(&p, ref);
-    PGresult *r = pg_run(db, "lock_ensure", &p, err);
-    if (!r) return DS_ERR;
-    PQclear(r);
-    r = pg_run(db, "lock_read_for_update", &p, err);
+    if (pg_exec(db, "lock_ensure", &p, err) != DS_OK) return DS_ERR;
+    PGresult *r = pg_run(db, "lock_read_for_update", &p, err);
     if (!r) return DS_ERR;
     if (PQntuples(r) != 1) {
         PQclear(r);
@@ -74,8 +72,5 @@ ds_status store_lock_write(struct pg_conn *db, const struct entry_ref *ref, cons
     pgp_i64(&p, expires_us);
     pgp_bool(&p, released);
     pgp_text(&p, notify_key);
-    PGresult *r = pg_run(db, "lock_write", &p, err);
-    if (!r) return DS_ERR;
-    PQclear(r);
-    return DS_OK;
+    return pg_exec(db, "lock_write", &p, err);
 }

@@ -42,10 +42,7 @@ ds_status store_run_start(struct pg_conn *db, int64_t universe, const char *data
     pgp_text(&p, datastore);
     pgp_i64(&p, target);
     pgp_i64(&p, now_us);
-    PGresult *r = pg_run(db, "run_start", &p, err);
-    if (!r) return DS_ERR;
-    PQclear(r);
-    return DS_OK;
+    return pg_exec(db, "run_start", &p, err);
 }
 
 ds_status store_run_get(struct pg_conn *db, int64_t universe, const char *datastore, PGresult **out,
@@ -98,8 +95,5 @@ ds_status store_run_progress(struct pg_conn *db, int64_t universe, const char *d
     pgp_text(&p, new_errors);
     pgp_bool(&p, finished);
     pgp_i64(&p, now_us);
-    PGresult *r = pg_run(db, "run_progress", &p, err);
-    if (!r) return DS_ERR;
-    PQclear(r);
-    return DS_OK;
+    return pg_exec(db, "run_progress", &p, err);
 }

@@ -8,9 +8,6 @@
 
 #include "pg/query.h"
 
-/* Room for one step's patch text and flag, as stored. */
-#define LIMIT_STEP_TEXT (1024 * 1024)
-
 #define CHAIN "universe_id = $1 AND datastore = $2"
 #define IN_FORCE                                                                                   \
     "(CASE WHEN EXISTS (SELECT 1 FROM datastore_migrations WHERE universe_id = $1"                 \
@@ -22,10 +19,11 @@ const struct pg_statement migrations_statements[] = {
      " WHERE universe_id = " IN_FORCE " AND datastore = $2 ORDER BY step"},
     {"migrations_lock",
      "SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2, 7238906237383270))"},
-    {"migrations_state", /* the universe's own chain: latest, step $3 applied?, its content */
+    /* The universe's own chain: latest step, is step $3 applied, is it already ($4, $5)? */
+    {"migrations_state",
      "SELECT coalesce(max(step), 0), coalesce(bool_or(applied) FILTER (WHERE step = $3), false),"
-     " max(patch || '|' || backwards_compatible::text) FILTER (WHERE step = $3)"
-     " FROM datastore_migrations WHERE " CHAIN},
+     " coalesce(bool_or(patch = $4 AND backwards_compatible = $5) FILTER (WHERE step = $3),"
+     " false) FROM datastore_migrations WHERE " CHAIN},
     {"migration_upsert",
      "INSERT INTO datastore_migrations (universe_id, datastore, step, patch,"
      " backwards_compatible, created_us) VALUES ($1, $2, $3, $4, $5, $6)"
@@ -49,10 +47,11 @@ ds_status store_migrations_list(struct pg_conn *db, int64_t universe, const char
     return *out ? DS_OK : DS_ERR;
 }
 
-/* BEGIN; lock the chain; read (latest step, whether step is applied). */
+/* BEGIN; lock the chain; read the latest step, whether step is applied and whether it
+ * already holds (patch, compatible) (patch NULL: never). */
 static ds_status begin_chain(struct pg_conn *db, int64_t universe, const char *datastore, int step,
-                             int *latest, bool *applied, char *current, size_t cap,
-                             struct ds_error *err)
+                             const char *patch, bool compatible, int *latest, bool *applied,
+                             bool *same, struct ds_error *err)
 {
     struct pg_params p;
     pgp_init(&p);
@@ -63,6 +62,8 @@ static ds_status begin_chain(struct pg_conn *db, int64_t universe, const char *d
     if (r) {
         PQclear(r);
         pgp_i64(&p, step);
+        pgp_text(&p, patch);
+        pgp_bool(&p, compatible);
         r = pg_run(db, "migrations_state", &p, err);
     }
     if (!r) {
@@ -71,7 +72,7 @@ static ds_status begin_chain(struct pg_conn *db, int64_t universe, const char *d
     }
     *latest = (int)pg_i64(r, 0, 0);
     *applied = pg_bool(r, 0, 1);
-    snprintf(current, cap, "%s", pg_null(r, 0, 2) ? "" : pg_str(r, 0, 2));
+    *same = pg_bool(r, 0, 2);
     PQclear(r);
     return DS_OK;
 }
@@ -89,19 +90,11 @@ ds_status store_migration_put(struct pg_conn *db, int64_t universe, const char *
 {
     int latest;
     bool applied;
-    char *current = malloc(LIMIT_STEP_TEXT), *wanted = malloc(LIMIT_STEP_TEXT);
-    if (!current || !wanted) {
-        free(current);
-        free(wanted);
-        return ds_fail(err, 500, NULL, "out of memory");
-    }
-    snprintf(wanted, LIMIT_STEP_TEXT, "%s|%s", patch, backwards_compatible ? "true" : "false");
-    ds_status st = begin_chain(db, universe, datastore, step, &latest, &applied, current,
-                               LIMIT_STEP_TEXT, err);
-    bool same = st == DS_OK && !strcmp(current, wanted);
-    free(current);
-    free(wanted);
-    if (st != DS_OK) return DS_ERR;
+    bool same;
+    if (begin_chain(db, universe, datastore, step, patch, backwards_compatible, &latest, &applied,
+                    &same, err) != DS_OK)
+        return DS_ERR;
+    ds_status st = DS_OK;
     if (same) return end_chain(db, DS_OK, err); /* unchanged: a no-op, even when applied */
     if (step > latest + 1)
         st = ds_fail(err, 400, NULL,
@@ -122,9 +115,7 @@ ds_status store_migration_put(struct pg_conn *db, int64_t universe, const char *
         pgp_text(&p, patch);
         pgp_bool(&p, backwards_compatible);
         pgp_i64(&p, now_us);
-        PGresult *r = pg_run(db, "migration_upsert", &p, err);
-        if (!r) st = DS_ERR;
-        PQclear(r);
+        st = pg_exec(db, "migration_upsert", &p, err);
     }
     return end_chain(db, st, err);
 }
@@ -134,9 +125,9 @@ ds_status store_migration_delete(struct pg_conn *db, int64_t universe, const cha
 {
     int latest;
     bool applied;
-    char current[8];
-    if (begin_chain(db, universe, datastore, step, &latest, &applied, current, sizeof current,
-                    err) != DS_OK)
+    bool same;
+    if (begin_chain(db, universe, datastore, step, NULL, false, &latest, &applied, &same, err) !=
+        DS_OK)
         return DS_ERR;
     ds_status st = DS_OK;
     if (step < 1 || step > latest)
@@ -151,9 +142,7 @@ ds_status store_migration_delete(struct pg_conn *db, int64_t universe, const cha
         pgp_i64(&p, universe);
         pgp_text(&p, datastore);
         pgp_i64(&p, step);
-        PGresult *r = pg_run(db, "migration_delete", &p, err);
-        if (!r) st = DS_ERR;
-        PQclear(r);
+        st = pg_exec(db, "migration_delete", &p, err);
     }
     return end_chain(db, st, err);
 }
@@ -167,8 +156,5 @@ ds_status store_migrations_mark_applied(struct pg_conn *db, int64_t universe, co
     pgp_text(&p, datastore);
     pgp_i64(&p, from);
     pgp_i64(&p, to);
-    PGresult *r = pg_run(db, "migrations_mark_applied", &p, err);
-    if (!r) return DS_ERR;
-    PQclear(r);
-    return DS_OK;
+    return pg_exec(db, "migrations_mark_applied", &p, err);
 }

@@ -113,10 +113,7 @@ ds_status store_ordered_delete(struct pg_conn *db, const struct entry_ref *ref,
 {
     struct pg_params p;
     store_key_params(&p, ref);
-    PGresult *r = pg_run(db, "ordered_delete", &p, err);
-    if (!r) return DS_ERR;
-    PQclear(r);
-    return DS_OK;
+    return pg_exec(db, "ordered_delete", &p, err);
 }
 
 ds_status store_ordered_list(struct pg_conn *db, int64_t universe, const char *datastore,

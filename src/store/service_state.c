@@ -6,8 +6,8 @@
 
 #include "pg/query.h"
 
-#define CLOCK_GET                                                                              \
-    "SELECT coalesce((SELECT value::bigint FROM service_state"                                \
+#define CLOCK_GET                                                                                  \
+    "SELECT coalesce((SELECT value::bigint FROM service_state"                                     \
     " WHERE name = 'clock_offset_us'), 0)"
 
 const struct pg_statement service_state_statements[] = {
@@ -44,12 +44,10 @@ ds_status store_shared_secret(struct pg_conn *db, const char *name, const char *
     pgp_init(&p);
     pgp_text(&p, name);
     pgp_text(&p, candidate);
-    PGresult *r = pg_run(db, "secret_put", &p, err);
-    if (!r) return DS_ERR;
-    PQclear(r);
+    if (pg_exec(db, "secret_put", &p, err) != DS_OK) return DS_ERR;
     pgp_init(&p);
     pgp_text(&p, name);
-    r = pg_run(db, "secret_get", &p, err);
+    PGresult *r = pg_run(db, "secret_get", &p, err);
     if (!r) return DS_ERR;
     if (PQntuples(r) != 1) {
         PQclear(r);
