@@ -67,7 +67,9 @@ static const struct config_key config_keys[] = {
      "Roblox rule set: classic (6 s write cooldown) or current (throughput limits)", true, false},
     {"purge-interval", CFG_INT, OFF(purge_interval), "300", NULL, 1, 86400,
      "seconds between purges of expired versions and tombstones", true, false},
-    {"seed", CFG_STR, OFF(seed), "random", NULL, 0, 0, "seed of the fault injector", false, false},
+    {"seed", CFG_STR, OFF(seed), "random", NULL, 0, 0,
+     "seed of the fault injector: an integer from 0 to 2^63-1, or random (printed at start)", true,
+     false},
     {"threads", CFG_INT, OFF(threads), "0", NULL, 0, 1024, "HTTP worker threads (0: 4 per core)",
      true, false},
     {"throttle", CFG_ENUM, OFF(throttle), "queue", "queue|reject", 0, 0,
@@ -277,6 +279,16 @@ ds_status config_load(struct ds_config *cfg, int argc, char **argv, enum config_
         port > 65535) {
         snprintf(err, cap, "--listen wants ADDR:PORT (e.g. 127.0.0.1:8080), not '%s'", cfg->listen);
         return DS_ERR;
+    }
+    if (strcmp(cfg->seed, "random") != 0) {
+        errno = 0;
+        long long seed = strtoll(cfg->seed, &end, 10);
+        if (errno || end == cfg->seed || *end || seed < 0 ||
+            !isdigit((unsigned char)cfg->seed[0])) {
+            snprintf(err, cap, "--seed wants an integer from 0 to 2^63-1 or random, not '%s'",
+                     cfg->seed);
+            return DS_ERR;
+        }
     }
     for (size_t i = 0; i < N_KEYS; i++) {
         if (!config_keys[i].implemented && differs_from_default(cfg, &config_keys[i])) {

@@ -15,18 +15,20 @@
 struct park_lot;
 struct budgets;
 struct throughput;
+struct fault_injector;
 
 struct ds_ctx {
-    const struct ds_config *cfg;  /* effective configuration; borrowed from main */
-    struct ds_clock clock;        /* service clock (offset is atomic) */
-    struct pg_pool pool;          /* database connections (internally locked) */
-    unsigned char cursor_key[32]; /* HMAC key signing cursors/page tokens, shared via the DB */
-    double write_cooldown;        /* seconds; 0 = off */
-    _Atomic int inflight;         /* requests between first callback and completion */
+    const struct ds_config *cfg;   /* effective configuration; borrowed from main */
+    struct ds_clock clock;         /* service clock (offset is atomic) */
+    struct pg_pool pool;           /* database connections (internally locked) */
+    unsigned char cursor_key[32];  /* HMAC key signing cursors/page tokens, shared via the DB */
+    double write_cooldown;         /* seconds; 0 = off */
+    _Atomic int inflight;          /* requests between first callback and completion */
     _Atomic bool draining;         /* set on SIGTERM: /readyz answers 503 */
     struct park_lot *park;         /* suspended requests (http/park.c); internally locked */
     struct budgets *budgets;       /* request budgets (service/budgets.c); internally locked */
     struct throughput *throughput; /* per-key limits of the current profile; NULL otherwise */
+    struct fault_injector *faults; /* fault rules (service/faults.c); internally locked */
     void (*on_clock_change)(struct ds_ctx *ctx); /* set by main: wakes time-based waiters */
 };
 

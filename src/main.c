@@ -18,6 +18,7 @@
 #include "pg/listener.h"
 #include "pg/schema.h"
 #include "service/budgets.h"
+#include "service/faults.h"
 #include "service/maintenance.h"
 #include "service/migration_files.h"
 #include "service/migration_runner.h"
@@ -111,6 +112,47 @@ static void on_lock_notify(void *arg, PGconn *conn, const char *payload)
     if (payload && *payload) park_wake_key(ctx->park, payload);
 }
 
+/* NOTIFY datastored_faults: rules or seed changed (or the listener reconnected): reload. */
+static void on_faults_notify(void *arg, PGconn *conn, const char *payload)
+{
+    struct ds_ctx *ctx = arg;
+    (void)payload;
+    struct ds_error e;
+    if (faults_reload(ctx->faults, conn, &e) != DS_OK)
+        log_warn("cannot reload fault rules: %s", e.message);
+}
+
+/* The fault injector's start-up seed: --seed N, or a random one. */
+static ds_status start_faults(struct ds_ctx *ctx, struct fault_injector *fi, char *err, size_t cap)
+{
+    uint64_t seed;
+    if (strcmp(ctx->cfg->seed, "random") == 0) {
+        if (RAND_bytes((unsigned char *)&seed, sizeof seed) != 1) {
+            snprintf(err, cap, "no randomness for the fault seed");
+            return DS_ERR;
+        }
+        seed &= INT64_MAX;
+    } else {
+        seed = strtoull(ctx->cfg->seed, NULL, 10); /* validated by config_load */
+    }
+    if (faults_init(fi, &ctx->clock, &ctx->pool, seed) != DS_OK) {
+        snprintf(err, cap, "out of memory for the fault injector");
+        return DS_ERR;
+    }
+    ctx->faults = fi;
+    struct ds_error e;
+    struct pg_conn *db = pg_pool_acquire(&ctx->pool, 5000, &e);
+    ds_status st = db ? faults_reload(fi, db->conn, &e) : DS_ERR;
+    if (db) pg_pool_release(&ctx->pool, db);
+    if (st != DS_OK) {
+        snprintf(err, cap, "cannot load fault rules: %s", e.message);
+        return DS_ERR;
+    }
+    log_info("fault injector seed: %llu (%d rule%s active)", (unsigned long long)seed,
+             atomic_load(&fi->n_rules), atomic_load(&fi->n_rules) == 1 ? "" : "s");
+    return DS_OK;
+}
+
 /* Adopts the virtual clock offset stored by earlier runs or other instances. */
 static ds_status load_clock(struct ds_ctx *ctx, char *err, size_t cap)
 {
@@ -182,6 +224,8 @@ int main(int argc, char **argv)
     memset(&runner, 0, sizeof runner);
     struct pg_listener listener;
     listener_init(&listener);
+    struct fault_injector faults;
+    memset(&faults, 0, sizeof faults);
     struct budgets budgets;
     budgets_init(&budgets, cfg.profile == PROFILE_CURRENT, &ctx.clock);
     ctx.budgets = &budgets;
@@ -211,11 +255,12 @@ int main(int argc, char **argv)
     pool_up = true;
     if (load_cursor_key(&ctx, err, sizeof err) != DS_OK) goto fail;
     if (load_clock(&ctx, err, sizeof err) != DS_OK) goto fail;
+    if (start_faults(&ctx, &faults, err, sizeof err) != DS_OK) goto fail;
     if (cfg.data_migrations) {
         struct ds_error e;
         struct pg_conn *db = pg_pool_acquire(&ctx.pool, 5000, &e);
-        ds_status st = db ? migration_files_load(db, cfg.data_migrations,
-                                                 clock_now_us(&ctx.clock), err, sizeof err)
+        ds_status st = db ? migration_files_load(db, cfg.data_migrations, clock_now_us(&ctx.clock),
+                                                 err, sizeof err)
                           : DS_ERR;
         if (!db) snprintf(err, sizeof err, "%s", e.message);
         if (db) pg_pool_release(&ctx.pool, db);
@@ -226,8 +271,8 @@ int main(int argc, char **argv)
     ctx.on_clock_change = wake_parked;
     if (ctx.clock.is_virtual) listener_on(&listener, "datastored_clock", on_clock_notify, &ctx);
     listener_on(&listener, "datastored_locks", on_lock_notify, &ctx);
-    if (listener.n_channels && listener_start(&listener, conninfo, err, sizeof err) != DS_OK)
-        goto fail;
+    listener_on(&listener, "datastored_faults", on_faults_notify, &ctx);
+    if (listener_start(&listener, conninfo, err, sizeof err) != DS_OK) goto fail;
     if (http_server_start(&http, &ctx, cfg.listen, threads, err, sizeof err) != DS_OK) goto fail;
     if (maintenance_start(&maint, &ctx, err, sizeof err) != DS_OK) goto fail;
     if (migration_runner_start(&runner, &ctx, err, sizeof err) != DS_OK) goto fail;
@@ -258,6 +303,7 @@ shutdown:
     listener_stop(&listener);
     park_stop(&park);
     http_server_stop(&http);
+    faults_destroy(&faults);
     if (pool_up) pg_pool_destroy(&ctx.pool);
     if (embedded.postmaster) {
         pg_embedded_stop(&embedded);

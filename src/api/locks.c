@@ -22,18 +22,6 @@
 #define MAX_WAIT_S 300.0
 #define OWNER_MAX 128
 
-/* Parses the body into *doc (a JSON object). */
-static bool body_object_or_reply(struct ds_request *req, struct json_object **doc)
-{
-    *doc =
-        json_text_valid(req->body, req->body_len, 64, NULL) ? json_tokener_parse(req->body) : NULL;
-    if (json_object_is_type(*doc, json_type_object)) return true;
-    json_object_put(*doc);
-    *doc = NULL;
-    reply_fail(req, 400, NULL, "The body must be a JSON object.");
-    return false;
-}
-
 /* Optional number member within [min, max]; absent → def. */
 static bool seconds_or_reply(struct ds_request *req, struct json_object *doc, const char *name,
                              double def, double min, double max, double *out)

@@ -6,10 +6,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/digest.h"
-#include "core/limits.h"
 #include "core/clock.h"
 #include "core/digest.h"
+#include "core/json_text.h"
+#include "core/limits.h"
 #include "http/park.h"
 #include "http/reply.h"
 #include "http/router.h"
@@ -356,4 +356,16 @@ void reply_write_failure(struct ds_request *req, const struct ds_error *err, con
         reply_fail(req, 503, NULL, "The server is shutting down; retry.");
         return;
     }
+}
+
+/* Parses the body into *doc (a JSON object). */
+bool body_object_or_reply(struct ds_request *req, struct json_object **doc)
+{
+    *doc =
+        json_text_valid(req->body, req->body_len, 64, NULL) ? json_tokener_parse(req->body) : NULL;
+    if (json_object_is_type(*doc, json_type_object)) return true;
+    json_object_put(*doc);
+    *doc = NULL;
+    reply_fail(req, 400, NULL, "The body must be a JSON object.");
+    return false;
 }

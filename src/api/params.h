@@ -73,4 +73,7 @@ void reply_page(struct ds_request *req, const char *items_name, struct json_obje
                 const char *token_name, const char *kind, uint32_t fp,
                 const struct cursor_pos *last);
 
+/* Parses the body (strict JSON, at most 64 deep) into *doc, which must be an object. */
+bool body_object_or_reply(struct ds_request *req, struct json_object **doc);
+
 #endif

@@ -59,3 +59,22 @@ int64_t budget_wait_us(const struct budget_bucket *b, double rate)
     if (b->tokens >= 1.0 || rate <= 0) return 0;
     return (int64_t)((1.0 - b->tokens) * 60e6 / rate) + 1;
 }
+
+static const char *const experience_throttled[BUDGET_TYPES] = {
+    "StandardReadExperienceThrottled", "StandardWriteExperienceThrottled",
+    "StandardListExperienceThrottled", "StandardRemoveExperienceThrottled",
+    "OrderedReadExperienceThrottled",  "OrderedWriteExperienceThrottled",
+    "OrderedListExperienceThrottled",  "OrderedRemoveExperienceThrottled",
+};
+static const char *const server_throttled[BUDGET_TYPES] = {
+    "StandardReadGameServerThrottled", "StandardWriteGameServerThrottled",
+    "StandardListGameServerThrottled", "StandardRemoveGameServerThrottled",
+    "OrderedReadGameServerThrottled",  "OrderedWriteGameServerThrottled",
+    "OrderedListGameServerThrottled",  "OrderedRemoveGameServerThrottled",
+};
+
+const char *budget_throttle_code(enum budget_type t, bool per_server)
+{
+    if ((unsigned)t >= BUDGET_TYPES) return "";
+    return per_server ? server_throttled[t] : experience_throttled[t];
+}

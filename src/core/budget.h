@@ -20,6 +20,9 @@ enum budget_type {
 
 /* "StandardRead", ... (DataStoreRequestType names). */
 const char *budget_type_name(enum budget_type t);
+/* Roblox's throttle error name for a refused type, experience-wide or per game server,
+ * e.g. "StandardReadExperienceThrottled". */
+const char *budget_throttle_code(enum budget_type t, bool per_server);
 /* Requests per minute: base + per_player × players, from the profile's table
  * (classic: Roblox before 2023; current: Roblox since 2023). */
 double budget_rate(bool current_profile, enum budget_type t, int64_t players);

@@ -19,9 +19,10 @@
 
 struct park_waiter {
     struct ds_request *req;
-    char *key; /* NULL: no queue */
-    int64_t wake_at_us;
-    bool woken; /* resumed, running again; keeps its place until released or re-parked */
+    char *key;          /* NULL: no queue */
+    int64_t wake_at_us; /* service time, or monotonic time when real_time */
+    bool real_time;     /* a hold: unlinked when it wakes */
+    bool woken;         /* resumed, running again; keeps its place until released or re-parked */
     struct park_waiter *next;
 };
 
@@ -33,10 +34,29 @@ static bool is_queue_head(const struct park_lot *lot, const struct park_waiter *
     return true;
 }
 
+static int64_t monotonic_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static void resume(struct park_waiter *w)
 {
     w->woken = true;
     MHD_resume_connection(w->req->conn);
+}
+
+/* Resumes a real-time hold and takes it out of the list (*link points at it). The request
+ * forgets its waiter before it is resumed, so its thread never sees a freed one. */
+static void resume_hold(struct park_waiter **link)
+{
+    struct park_waiter *w = *link;
+    *link = w->next;
+    struct ds_request *req = w->req;
+    req->waiter = NULL;
+    free(w);
+    MHD_resume_connection(req->conn);
 }
 
 /* True if the peer of a parked connection has closed it. */
@@ -55,20 +75,26 @@ static void *park_main(void *arg)
     struct park_lot *lot = arg;
     pthread_mutex_lock(&lot->mu);
     while (!lot->stop) {
-        int64_t now = clock_now_us(&lot->ctx->clock);
+        int64_t now = clock_now_us(&lot->ctx->clock), mono = monotonic_us();
         int64_t sleep_us = POLL_US;
-        for (struct park_waiter *w = lot->waiters; w; w = w->next) {
-            if (w->woken) continue;
-            if (peer_closed(w->req)) {
-                w->req->client_gone = true;
-                resume(w);
+        for (struct park_waiter **link = &lot->waiters, *w; (w = *link) != NULL;) {
+            if (w->woken) {
+                link = &w->next;
                 continue;
             }
-            if (!is_queue_head(lot, w)) continue;
-            if (w->wake_at_us <= now)
+            bool gone = peer_closed(w->req);
+            if (gone) w->req->client_gone = true;
+            int64_t t = w->real_time ? mono : now;
+            bool due = gone || (is_queue_head(lot, w) && w->wake_at_us <= t);
+            if (due && w->real_time) {
+                resume_hold(link); /* *link is now the next waiter */
+                continue;
+            }
+            if (due)
                 resume(w);
-            else if (w->wake_at_us - now < sleep_us)
-                sleep_us = w->wake_at_us - now;
+            else if (is_queue_head(lot, w) && w->wake_at_us - t < sleep_us)
+                sleep_us = w->wake_at_us - t;
+            link = &w->next;
         }
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
@@ -110,6 +136,32 @@ void park_stop(struct park_lot *lot)
     pthread_mutex_unlock(&lot->mu);
     pthread_join(lot->thread, NULL);
     lot->running = false;
+}
+
+enum park_result park_request_for(struct park_lot *lot, struct ds_request *req, int64_t delay_ms)
+{
+    if (req->waiter) return PARK_CLOSED; /* holds are taken before any queue */
+    struct park_waiter *w = calloc(1, sizeof *w);
+    if (!w) return PARK_CLOSED;
+    w->req = req;
+    w->real_time = true;
+    w->wake_at_us = monotonic_us() + delay_ms * 1000;
+    pthread_mutex_lock(&lot->mu);
+    if (lot->stop) {
+        pthread_mutex_unlock(&lot->mu);
+        free(w);
+        return PARK_CLOSED;
+    }
+    struct park_waiter **tail = &lot->waiters;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = w;
+    req->waiter = w;
+    req->parked = true;
+    MHD_suspend_connection(req->conn);
+    pthread_cond_signal(&lot->cv);
+    pthread_mutex_unlock(&lot->mu);
+    return PARK_OK;
 }
 
 enum park_result park_request(struct park_lot *lot, struct ds_request *req, const char *key,

@@ -2,7 +2,8 @@
  * worker thread is held) until the service clock reaches a wake time. Waiters that share a
  * queue key wake one at a time in arrival order (FIFO); a key's queue has a maximum depth.
  * A parked request whose client disconnects is woken at once and closed; on shutdown every
- * waiter is woken and answered 503. One thread does the waking. */
+ * waiter is woken and answered 503. One thread does the waking. Fault injection's holds
+ * (latency, timeout) park here too, on real time. */
 #ifndef DS_HTTP_PARK_H
 #define DS_HTTP_PARK_H
 
@@ -38,6 +39,10 @@ void park_stop(struct park_lot *lot);
  * that parks again keeps its place in its queue. */
 enum park_result park_request(struct park_lot *lot, struct ds_request *req, const char *key,
                               int64_t wake_at_us, int max_depth);
+/* Suspends req for delay_ms of real time (not service time: a held request must come back
+ * even while a virtual clock stands still), outside any queue. Such a waiter leaves the lot
+ * when it wakes, so the request may park again (e.g. in a key's queue) afterwards. */
+enum park_result park_request_for(struct park_lot *lot, struct ds_request *req, int64_t delay_ms);
 /* Forgets req (its request is complete); the next waiter of its key may wake. */
 void park_release(struct park_lot *lot, struct ds_request *req);
 /* Wakes the waiters queued under key now (e.g. a lock they wait for was released). */

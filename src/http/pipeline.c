@@ -1,5 +1,5 @@
 /* http/pipeline.c — the order a request flows through, in one table:
- *   route → validate → budget → database → handler
+ *   route → validate → budget → fault → database → handler
  * Each stage either lets the request continue or replies and stops it. Rules that must be
  * atomic with the write itself (preconditions, and the per-key checks that join later) are
  * not stages: they run inside the write transaction (service/entries.c). */
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/budget.h"
+#include "http/fault_stage.h"
 #include "http/reply.h"
 #include "service/budgets.h"
 #include "http/router.h"
@@ -61,62 +62,14 @@ static bool stage_validate(struct ds_request *req)
     return true;
 }
 
-/* Budget types a route spends (UpdateAsync spends read and write). Returns how many. */
-static int budget_types_for(const struct route *r, enum budget_type out[2])
-{
-    bool ordered = r->family == FAMILY_ORDERED_V1 || r->family == FAMILY_ORDERED_V2;
-    bool standard = r->family == FAMILY_V1 || r->family == FAMILY_V2;
-    if (!ordered && !standard) return 0;
-    switch (r->op) {
-    case OP_GET:
-    case OP_GET_VERSION:
-        out[0] = ordered ? BUDGET_ORDERED_READ : BUDGET_STANDARD_READ;
-        return 1;
-    case OP_SET:
-    case OP_INCREMENT:
-    case OP_LOCK:
-        out[0] = ordered ? BUDGET_ORDERED_WRITE : BUDGET_STANDARD_WRITE;
-        return 1;
-    case OP_UPDATE:
-        out[0] = BUDGET_STANDARD_READ;
-        out[1] = BUDGET_STANDARD_WRITE;
-        return 2;
-    case OP_REMOVE:
-    case OP_DELETE_STORE:
-        out[0] = ordered ? BUDGET_ORDERED_REMOVE : BUDGET_STANDARD_REMOVE;
-        return 1;
-    case OP_LIST:
-    case OP_LIST_VERSIONS:
-    case OP_LIST_STORES:
-    case OP_SORTED:
-        out[0] = ordered ? BUDGET_ORDERED_LIST : BUDGET_STANDARD_LIST;
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-/* Roblox's throttle names: experience-wide and per game server, by request type. */
-static const char *const experience_throttled[BUDGET_TYPES] = {
-    "StandardReadExperienceThrottled", "StandardWriteExperienceThrottled",
-    "StandardListExperienceThrottled", "StandardRemoveExperienceThrottled",
-    "OrderedReadExperienceThrottled",  "OrderedWriteExperienceThrottled",
-    "OrderedListExperienceThrottled",  "OrderedRemoveExperienceThrottled",
-};
-static const char *const server_throttled[BUDGET_TYPES] = {
-    "StandardReadGameServerThrottled", "StandardWriteGameServerThrottled",
-    "StandardListGameServerThrottled", "StandardRemoveGameServerThrottled",
-    "OrderedReadGameServerThrottled",  "OrderedWriteGameServerThrottled",
-    "OrderedListGameServerThrottled",  "OrderedRemoveGameServerThrottled",
-};
-
 /* --budgets on: spends the request's budget (in memory, no database round trip) and adds
  * the x-ratelimit-* headers; over budget → 429 with Roblox's throttle name. */
 static bool stage_budget(struct ds_request *req)
 {
     enum budget_type types[2];
     int n;
-    if (!req->ctx->cfg->budgets || !req->universe_id || !(n = budget_types_for(req->route, types)))
+    if (!req->ctx->cfg->budgets || !req->universe_id ||
+        !(n = route_budget_types(req->route, types)))
         return true;
     struct budget_verdict v;
     budgets_check(req->ctx->budgets, req->universe_id, req_header(req, "x-server-id"), types, n,
@@ -132,7 +85,7 @@ static bool stage_budget(struct ds_request *req)
     snprintf(buf, sizeof buf, "%lld", (long long)((v.retry_after_us + 999999) / 1000000));
     reply_header(req, "Retry-After", buf);
     const char *name = budget_type_name(v.type);
-    reply_fail(req, 429, v.per_server ? server_throttled[v.type] : experience_throttled[v.type],
+    reply_fail(req, 429, budget_throttle_code(v.type, v.per_server),
                "%s budget exhausted for this %s; retry in %s s.", name,
                v.per_server ? "game server" : "experience", buf);
     return false;
@@ -158,8 +111,8 @@ static const struct {
     const char *name;
     stage_fn run;
 } stages[] = {
-    {"route", stage_route},       {"validate", stage_validate}, {"budget", stage_budget},
-    {"database", stage_database}, {"handler", stage_handler},
+    {"route", stage_route}, {"validate", stage_validate}, {"budget", stage_budget},
+    {"fault", fault_stage}, {"database", stage_database}, {"handler", stage_handler},
 };
 
 static void run_from(struct ds_request *req, const char *first)
@@ -174,7 +127,7 @@ static void run_from(struct ds_request *req, const char *first)
         pg_pool_release(&req->ctx->pool, req->db);
         req->db = NULL;
     }
-    if (!req->replied && !req->parked) {
+    if (!req->replied && !req->parked && !req->close_now) {
         log_error("no reply from %s %s (handler bug)", req->method, req->path);
         reply_fail(req, 500, NULL, "The server produced no response.");
     }

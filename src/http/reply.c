@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "http/fault_stage.h"
 #include "http/router.h"
 #include "log.h"
 
@@ -41,6 +42,10 @@ static void queue(struct ds_request *req, unsigned status, struct MHD_Response *
 {
     if (req->replied) {
         log_error("second reply for %s %s ignored", req->method, req->path);
+        if (resp) MHD_destroy_response(resp);
+        return;
+    }
+    if (fault_replace_success(req, status)) { /* an after_commit fault answers instead */
         if (resp) MHD_destroy_response(resp);
         return;
     }
@@ -127,7 +132,7 @@ static struct json_object *error_detail(const char *detail)
 
 void reply_error(struct ds_request *req, const struct ds_error *err)
 {
-    if (err->http_status >= 500)
+    if (err->http_status >= 500 && !req->fault_reply)
         log_warn("%s %s -> %d %s: %s", req->method, req->path, err->http_status, err->code,
                  err->message);
     else

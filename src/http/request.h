@@ -18,6 +18,7 @@
 
 struct route;
 struct park_waiter;
+struct fault_fired;
 
 struct req_param {
     const char *name; /* points into the route pattern (not NUL-terminated) */
@@ -56,14 +57,19 @@ struct ds_request {
 
     struct req_kv resp_headers[REQ_MAX_RESP_HEADERS]; /* extra response headers; owned */
     int n_resp_headers;
-    struct park_waiter *waiter; /* set while in the parking lot (http/park.c) */
-    bool parked;                /* suspended; the handler runs again when resumed */
-    bool client_gone;           /* the client closed the connection while parked */
-    bool shutting_down;         /* woken by shutdown: answer 503 */
-    int64_t wait_deadline_us;   /* lock wait mode: give up at this service time (0: unset) */
-    bool replied;               /* a response has been queued */
-    int status;                 /* status of that response */
-    int64_t started_us;         /* monotonic start, for logs */
+    struct park_waiter *waiter;       /* set while in the parking lot (http/park.c) */
+    bool parked;                      /* suspended; the handler runs again when resumed */
+    bool client_gone;                 /* the client closed the connection while parked */
+    bool shutting_down;               /* woken by shutdown: answer 503 */
+    int64_t wait_deadline_us;         /* lock wait mode: give up at this service time (0: unset) */
+    struct fault_fired *after_commit; /* an after_commit fault to answer instead of a 2xx */
+    int fault_headers_mark;           /* response headers set before the fault was decided */
+    bool close_on_wake;               /* a timeout fault: close once the hold ends */
+    bool close_now;                   /* a drop fault: close without answering */
+    bool fault_reply;                 /* the reply is an injected fault (logged at debug) */
+    bool replied;                     /* a response has been queued */
+    int status;                       /* status of that response */
+    int64_t started_us;               /* monotonic start, for logs */
 };
 
 /* Case-insensitive lookup of a decoded query argument; NULL if absent. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/admin_budgets.h"
+#include "api/admin_faults.h"
 #include "api/admin_clock.h"
 #include "api/admin_migrations.h"
 #include "api/locks.h"
@@ -104,6 +105,15 @@ const struct route routes[] = {
     {"PUT", "/admin/v1/universes/{universe_id}/players", FAMILY_ADMIN, OP_NONE, NULL, 0,
      admin_players_put},
     {"GET", "/admin/v1/queues", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_queues_get},
+    {"GET", "/admin/v1/faults", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_faults_list},
+    {"POST", "/admin/v1/faults", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_faults_create},
+    {"DELETE", "/admin/v1/faults", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_faults_clear},
+    {"POST", "/admin/v1/faults:seed", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_faults_seed},
+    {"GET", "/admin/v1/faults/{fault_id}", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_fault_get},
+    {"DELETE", "/admin/v1/faults/{fault_id}", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB,
+     admin_fault_delete},
+    {"GET", "/admin/v1/fault-events", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_fault_events_get},
+    {"DELETE", "/admin/v1/fault-events", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_fault_events_clear},
     {"GET", "/admin/v1/universes/{universe_id}/data-stores/{data_store_id}/migrations",
      FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_migrations_get},
     {"POST", "/admin/v1/universes/{universe_id}/data-stores/{data_store_id}/migrations:run",
@@ -201,4 +211,38 @@ bool router_match(struct ds_request *req, bool *bad_escape)
         return true;
     }
     return false;
+}
+
+int route_budget_types(const struct route *r, enum budget_type out[2])
+{
+    bool ordered = r->family == FAMILY_ORDERED_V1 || r->family == FAMILY_ORDERED_V2;
+    bool standard = r->family == FAMILY_V1 || r->family == FAMILY_V2;
+    if (!ordered && !standard) return 0;
+    switch (r->op) {
+    case OP_GET:
+    case OP_GET_VERSION:
+        out[0] = ordered ? BUDGET_ORDERED_READ : BUDGET_STANDARD_READ;
+        return 1;
+    case OP_SET:
+    case OP_INCREMENT:
+    case OP_LOCK:
+        out[0] = ordered ? BUDGET_ORDERED_WRITE : BUDGET_STANDARD_WRITE;
+        return 1;
+    case OP_UPDATE:
+        out[0] = BUDGET_STANDARD_READ;
+        out[1] = BUDGET_STANDARD_WRITE;
+        return 2;
+    case OP_REMOVE:
+    case OP_DELETE_STORE:
+        out[0] = ordered ? BUDGET_ORDERED_REMOVE : BUDGET_STANDARD_REMOVE;
+        return 1;
+    case OP_LIST:
+    case OP_LIST_VERSIONS:
+    case OP_LIST_STORES:
+    case OP_SORTED:
+        out[0] = ordered ? BUDGET_ORDERED_LIST : BUDGET_STANDARD_LIST;
+        return 1;
+    default:
+        return 0;
+    }
 }

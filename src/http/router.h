@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/budget.h"
 #include "http/request.h"
 
 /* Which wire format a route speaks (decides error envelopes and fault matching). */
@@ -52,11 +53,14 @@ struct route {
 extern const struct route routes[];
 extern const size_t route_count;
 
-
 /* Matches req->method/req->path. On success sets req->route and req->params (decoded) and
  * returns true. Otherwise req->route stays NULL; req->allowed lists the methods the path
  * accepts ("" when no route has this path). *bad_escape is set if a capture held a malformed
  * percent-escape or a NUL byte. */
 bool router_match(struct ds_request *req, bool *bad_escape);
+
+/* Budget types a route spends (UpdateAsync spends read and write) into out; returns how
+ * many (0 for routes outside the data API). */
+int route_budget_types(const struct route *r, enum budget_type out[2]);
 
 #endif

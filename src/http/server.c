@@ -101,7 +101,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (req->parked) { /* resumed from the parking lot */
         req->parked = false;
-        if (req->client_gone) return MHD_NO; /* nobody to answer: close */
+        if (req->client_gone || req->close_on_wake) return MHD_NO; /* close, no answer */
         if (req->shutting_down) {
             reply_fail(req, 503, NULL, "The server is shutting down; retry.");
             return MHD_YES;
@@ -116,7 +116,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (!req->body && !append_body(req, "", 0)) return MHD_NO;
     pipeline_run(req);
-    return MHD_YES;
+    return req->close_now ? MHD_NO : MHD_YES;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -142,6 +142,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         free(req->resp_headers[i].name);
         free(req->resp_headers[i].value);
     }
+    free(req->after_commit);
     free(req->body);
     free(req->path);
     free(req);

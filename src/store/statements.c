@@ -3,6 +3,7 @@
 
 #include "store/datastores.h"
 #include "store/entries.h"
+#include "store/faults.h"
 #include "store/locks.h"
 #include "store/migration_runs.h"
 #include "store/migrations.h"
@@ -13,6 +14,7 @@
 const struct pg_statement *const store_statement_sets[] = {
     service_state_statements, entries_statements,    datastores_statements,     ordered_statements,
     locks_statements,         migrations_statements, migration_runs_statements, purge_statements,
+    faults_statements,
 };
 const size_t store_statement_set_count =
     sizeof store_statement_sets / sizeof store_statement_sets[0];

@@ -74,5 +74,6 @@ Suite *ordered_suite(void);
 Suite *rules_suite(void);
 Suite *locks_suite(void);
 Suite *migrations_suite(void);
+Suite *faults_suite(void);
 
 #endif

@@ -217,6 +217,8 @@ START_TEST(bad_flags_exit_2)
         {"--threads", "-3", NULL},
         {"--log-format", "xml", NULL},
         {"--listen", "nonsense", NULL},
+        {"--seed", "abc", NULL},
+        {"--seed", "-1", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct ds_proc p;

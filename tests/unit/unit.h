@@ -10,5 +10,6 @@ Suite *core_suite(void);
 Suite *jsonpatch_suite(void);
 Suite *ordered_filter_suite(void);
 Suite *migrate_suite(void);
+Suite *faults_suite(void);
 
 #endif
