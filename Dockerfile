@@ -12,6 +12,8 @@ FROM debian:12-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
       libmicrohttpd12 libpq5 libjson-c5 libssl3 postgresql curl && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/datastored /usr/local/bin/datastored
+# Serving on 0.0.0.0 needs keys: set DATASTORED_API_KEY and DATASTORED_ADMIN_KEY (or mount a
+# file for --api-keys); without any, datastored refuses to start.
 EXPOSE 8080
 HEALTHCHECK CMD curl -fs http://127.0.0.1:8080/healthz || exit 1
 ENTRYPOINT ["/usr/local/bin/datastored", "--listen", "0.0.0.0:8080"]

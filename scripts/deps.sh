@@ -2,8 +2,11 @@
 # Installs the Debian packages datastored needs to build, run and test, when missing.
 # As root it runs apt-get; otherwise it names what is missing and fails.
 set -euo pipefail
+# Usage: scripts/deps.sh [test]  — "test" adds what only the test command needs (clang and
+# its libFuzzer runtime for the fuzz targets).
 packages=(build-essential cmake pkg-config libmicrohttpd-dev libpq-dev libjson-c-dev
           libcurl4-openssl-dev libssl-dev check postgresql curl)
+if [ "${1:-}" = test ]; then packages+=(clang libclang-rt-14-dev); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

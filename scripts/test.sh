@@ -2,10 +2,11 @@
 # Second command of the README: the whole test suite. Installs what is missing, builds with
 # AddressSanitizer + UndefinedBehaviorSanitizer, starts a throwaway PostgreSQL (unix socket
 # in a temp dir, removed afterwards), runs the unit and integration suites (Check), and
-# validates docker-compose.yml when docker-compose is installed.
+# validates docker-compose.yml when docker-compose is installed, then runs every fuzz target
+# for DATASTORED_FUZZ_SECONDS (default 30) under ASan/UBSan (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/deps.sh
+./scripts/deps.sh test
 
 build=build-test
 cmake -S . -B "$build" -DDATASTORED_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
@@ -27,4 +28,5 @@ if command -v docker-compose >/dev/null 2>&1; then
     echo "docker-compose.yml: INVALID"; status=1
   fi
 fi
+./scripts/fuzz.sh "${DATASTORED_FUZZ_SECONDS:-30}" || status=1
 exit $status

@@ -18,29 +18,32 @@ enum cfg_tristate { TRI_AUTO = 0, TRI_ON = 1, TRI_OFF = 2 };
 
 /* Effective configuration. Strings are owned by the struct (freed by config_free). */
 struct ds_config {
-    char *listen;           /* ADDR:PORT to serve on; port 0 picks a free port */
-    char *database_url;     /* external PostgreSQL conninfo/URL; NULL = embedded */
-    char *data_dir;         /* embedded PostgreSQL location */
-    int profile;            /* enum cfg_profile */
-    double write_cooldown;  /* seconds; < 0 = take it from the profile */
-    int throttle;           /* enum cfg_throttle */
-    bool budgets;           /* enforce per-universe request budgets */
-    int clock;              /* enum cfg_clock */
-    char *seed;             /* fault-injector seed as text; "random" = pick one */
-    char *api_key;          /* single full-access data API key */
-    char *api_keys_file;    /* JSON file of scoped keys */
-    char *admin_key;        /* key for /admin/v1 */
-    long threads;           /* HTTP worker threads; 0 = from cores */
-    long db_connections;    /* PostgreSQL pool size; 0 = threads */
-    int log_format;         /* enum cfg_log_format */
-    int log_level;          /* enum log_level */
-    bool keep_all_versions; /* keep every write in history, not one per UTC hour */
-    char *data_migrations;  /* directory of _version migration chains */
-    int migrate_on_read;    /* enum cfg_migrate_on_read */
-    int allow_reset;        /* enum cfg_tristate */
-    bool access_log;        /* one log line per request */
-    long purge_interval;    /* seconds between purges of expired versions/tombstones */
-    long drain_timeout;     /* seconds to wait for in-flight requests at shutdown */
+    char *listen;                    /* ADDR:PORT to serve on; port 0 picks a free port */
+    char *database_url;              /* external PostgreSQL conninfo/URL; NULL = embedded */
+    char *data_dir;                  /* embedded PostgreSQL location */
+    int profile;                     /* enum cfg_profile */
+    double write_cooldown;           /* seconds; < 0 = take it from the profile */
+    int throttle;                    /* enum cfg_throttle */
+    bool budgets;                    /* enforce per-universe request budgets */
+    int clock;                       /* enum cfg_clock */
+    char *seed;                      /* fault-injector seed as text; "random" = pick one */
+    char *api_key;                   /* single full-access data API key */
+    char *api_keys_file;             /* JSON file of scoped keys */
+    char *admin_key;                 /* key for /admin/v1 */
+    long threads;                    /* HTTP worker threads; 0 = from cores */
+    long db_connections;             /* PostgreSQL pool size; 0 = threads */
+    int log_format;                  /* enum cfg_log_format */
+    int log_level;                   /* enum log_level */
+    bool keep_all_versions;          /* keep every write in history, not one per UTC hour */
+    char *data_migrations;           /* directory of _version migration chains */
+    int migrate_on_read;             /* enum cfg_migrate_on_read */
+    int allow_reset;                 /* enum cfg_tristate */
+    bool access_log;                 /* one log line per request */
+    long purge_interval;             /* seconds between purges of expired versions/tombstones */
+    long drain_timeout;              /* seconds to wait for in-flight requests at shutdown */
+    long max_connections;            /* open HTTP connections at most */
+    long max_connections_per_client; /* from one IP address */
+    long request_timeout;            /* seconds for a request to arrive; idle connection timeout */
 };
 
 enum config_action { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION, CONFIG_ROUTES };

@@ -16,6 +16,7 @@ struct park_lot;
 struct budgets;
 struct throughput;
 struct fault_injector;
+struct keyring;
 
 struct ds_ctx {
     const struct ds_config *cfg;   /* effective configuration; borrowed from main */
@@ -29,6 +30,7 @@ struct ds_ctx {
     struct budgets *budgets;       /* request budgets (service/budgets.c); internally locked */
     struct throughput *throughput; /* per-key limits of the current profile; NULL otherwise */
     struct fault_injector *faults; /* fault rules (service/faults.c); internally locked */
+    struct keyring *keyring;       /* API keys (service/keyring.c); internally locked */
     void (*on_clock_change)(struct ds_ctx *ctx); /* set by main: wakes time-based waiters */
 };
 

@@ -2,6 +2,7 @@
  * server context → HTTP server → wait for SIGTERM/SIGINT → drain → stop → exit. */
 #include <openssl/rand.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "pg/schema.h"
 #include "service/budgets.h"
 #include "service/faults.h"
+#include "service/keyring.h"
 #include "service/maintenance.h"
 #include "service/migration_files.h"
 #include "service/migration_runner.h"
@@ -122,6 +124,16 @@ static void on_faults_notify(void *arg, PGconn *conn, const char *payload)
         log_warn("cannot reload fault rules: %s", e.message);
 }
 
+/* NOTIFY datastored_keys: an API key was created or deleted (or the listener reconnected). */
+static void on_keys_notify(void *arg, PGconn *conn, const char *payload)
+{
+    struct ds_ctx *ctx = arg;
+    (void)payload;
+    struct ds_error e;
+    if (keyring_reload(ctx->keyring, conn, &e) != DS_OK)
+        log_warn("cannot reload API keys: %s", e.message);
+}
+
 /* The fault injector's start-up seed: --seed N, or a random one. */
 static ds_status start_faults(struct ds_ctx *ctx, struct fault_injector *fi, char *err, size_t cap)
 {
@@ -153,6 +165,26 @@ static ds_status start_faults(struct ds_ctx *ctx, struct fault_injector *fi, cha
     return DS_OK;
 }
 
+/* Loads the keys kept in PostgreSQL and says how the APIs are guarded. */
+static ds_status load_keys(struct ds_ctx *ctx, struct keyring *kr, char *err, size_t cap)
+{
+    ctx->keyring = kr;
+    struct ds_error e;
+    struct pg_conn *db = pg_pool_acquire(&ctx->pool, 5000, &e);
+    ds_status st = db ? keyring_reload(kr, db->conn, &e) : DS_ERR;
+    if (db) pg_pool_release(&ctx->pool, db);
+    if (st != DS_OK) {
+        snprintf(err, cap, "cannot load API keys: %s", e.message);
+        return DS_ERR;
+    }
+    log_info("data API: %s; admin API: %s",
+             keyring_required(kr) ? "keys required" : "open (local mode, loopback only)",
+             kr->have_admin_key ? "admin key required"
+             : kr->loopback     ? "open (local mode, loopback only)"
+                                : "disabled (no --admin-key)");
+    return DS_OK;
+}
+
 /* Adopts the virtual clock offset stored by earlier runs or other instances. */
 static ds_status load_clock(struct ds_ctx *ctx, char *err, size_t cap)
 {
@@ -168,6 +200,21 @@ static ds_status load_clock(struct ds_ctx *ctx, char *err, size_t cap)
     }
     clock_observe_offset(&ctx->clock, offset);
     return DS_OK;
+}
+
+/* Room for --max-connections sockets plus the database's: raises the soft limit on open
+ * files (often 1,024) towards the hard one. */
+static void raise_file_limit(long connections)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+    rlim_t want = (rlim_t)connections + 512;
+    if (rl.rlim_cur >= want) return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+        log_warn("open-file limit is %llu: fewer than --max-connections %ld connections can be "
+                 "served",
+                 (unsigned long long)rl.rlim_cur, connections);
 }
 
 /* Waits for in-flight requests to finish, up to timeout_s. */
@@ -199,6 +246,26 @@ int main(int argc, char **argv)
         return 0;
     }
     log_configure((enum log_level)cfg.log_level, cfg.log_format == LOG_FORMAT_JSON);
+
+    /* Keys are checked before anything starts: a bad file is a bad flag value (exit 2),
+     * and so is serving beyond loopback with no key at all. */
+    struct keyring keyring;
+    bool loopback = http_listen_is_loopback(cfg.listen);
+    ds_status keys_ok = keyring_init(&keyring, cfg.api_key, cfg.api_keys_file, cfg.admin_key,
+                                     loopback, err, sizeof err);
+    if (keys_ok == DS_OK && !loopback && !keyring.flag_keys) {
+        snprintf(err, sizeof err,
+                 "refusing to serve %s without keys: the data and admin APIs would be open to the "
+                 "network. Pass --api-key, --api-keys or --admin-key, or listen on 127.0.0.1.",
+                 cfg.listen);
+        keys_ok = DS_ERR;
+    }
+    if (keys_ok != DS_OK) {
+        fprintf(stderr, "datastored: %s\n", err);
+        keyring_destroy(&keyring);
+        config_free(&cfg);
+        return 2;
+    }
 
     /* Signals are taken synchronously by the main thread (sigwait); every thread created
      * from here on inherits the blocked mask. */
@@ -256,6 +323,7 @@ int main(int argc, char **argv)
     if (load_cursor_key(&ctx, err, sizeof err) != DS_OK) goto fail;
     if (load_clock(&ctx, err, sizeof err) != DS_OK) goto fail;
     if (start_faults(&ctx, &faults, err, sizeof err) != DS_OK) goto fail;
+    if (load_keys(&ctx, &keyring, err, sizeof err) != DS_OK) goto fail;
     if (cfg.data_migrations) {
         struct ds_error e;
         struct pg_conn *db = pg_pool_acquire(&ctx.pool, 5000, &e);
@@ -272,7 +340,9 @@ int main(int argc, char **argv)
     if (ctx.clock.is_virtual) listener_on(&listener, "datastored_clock", on_clock_notify, &ctx);
     listener_on(&listener, "datastored_locks", on_lock_notify, &ctx);
     listener_on(&listener, "datastored_faults", on_faults_notify, &ctx);
+    listener_on(&listener, "datastored_keys", on_keys_notify, &ctx);
     if (listener_start(&listener, conninfo, err, sizeof err) != DS_OK) goto fail;
+    raise_file_limit(cfg.max_connections);
     if (http_server_start(&http, &ctx, cfg.listen, threads, err, sizeof err) != DS_OK) goto fail;
     if (maintenance_start(&maint, &ctx, err, sizeof err) != DS_OK) goto fail;
     if (migration_runner_start(&runner, &ctx, err, sizeof err) != DS_OK) goto fail;
@@ -304,6 +374,7 @@ shutdown:
     park_stop(&park);
     http_server_stop(&http);
     faults_destroy(&faults);
+    keyring_destroy(&keyring);
     if (pool_up) pg_pool_destroy(&ctx.pool);
     if (embedded.postmaster) {
         pg_embedded_stop(&embedded);

@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +73,11 @@ void hmac_sha256(const unsigned char *key, size_t key_len, const unsigned char *
 {
     unsigned int n = 32;
     if (!HMAC(EVP_sha256(), key, (int)key_len, data, len, out, &n)) memset(out, 0, 32);
+}
+
+void sha256(const void *data, size_t len, unsigned char out[32])
+{
+    if (!SHA256(data, len, out)) memset(out, 0, 32);
 }
 
 bool digest_equal(const void *a, const void *b, size_t len)

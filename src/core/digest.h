@@ -16,6 +16,8 @@ bool base64url_decode(const char *text, unsigned char **out, size_t *out_len);
 /* HMAC-SHA256(key, data) into out[32]. */
 void hmac_sha256(const unsigned char *key, size_t key_len, const unsigned char *data, size_t len,
                  unsigned char out[32]);
+/* SHA-256 of data into out[32]. */
+void sha256(const void *data, size_t len, unsigned char out[32]);
 /* Constant-time comparison. */
 bool digest_equal(const void *a, const void *b, size_t len);
 /* 32-bit FNV-1a, to fingerprint request parameters inside cursors. */

@@ -1,5 +1,5 @@
 /* http/pipeline.c — the order a request flows through, in one table:
- *   route → validate → budget → fault → database → handler
+ *   route → authenticate → validate → authorize → budget → fault → database → handler
  * Each stage either lets the request continue or replies and stops it. Rules that must be
  * atomic with the write itself (preconditions, and the per-key checks that join later) are
  * not stages: they run inside the write transaction (service/entries.c). */
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/budget.h"
+#include "http/auth_stage.h"
 #include "http/fault_stage.h"
 #include "http/reply.h"
 #include "service/budgets.h"
@@ -111,8 +112,16 @@ static const struct {
     const char *name;
     stage_fn run;
 } stages[] = {
-    {"route", stage_route}, {"validate", stage_validate}, {"budget", stage_budget},
-    {"fault", fault_stage}, {"database", stage_database}, {"handler", stage_handler},
+    /* clang-format off */
+    {"route", stage_route},
+    {"authenticate", auth_authenticate_stage},
+    {"validate", stage_validate},
+    {"authorize", auth_authorize_stage},
+    {"budget", stage_budget},
+    {"fault", fault_stage},
+    {"database", stage_database},
+    {"handler", stage_handler},
+    /* clang-format on */
 };
 
 static void run_from(struct ds_request *req, const char *first)

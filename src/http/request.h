@@ -19,6 +19,7 @@
 struct route;
 struct park_waiter;
 struct fault_fired;
+struct api_key;
 
 struct req_param {
     const char *name; /* points into the route pattern (not NUL-terminated) */
@@ -53,7 +54,8 @@ struct ds_request {
     size_t body_len, body_cap;
     bool body_too_large;
 
-    struct pg_conn *db; /* lent by the pool for this request, or NULL */
+    struct pg_conn *db;      /* lent by the pool for this request, or NULL */
+    struct api_key *api_key; /* the key that authenticated the request (referenced), or NULL */
 
     struct req_kv resp_headers[REQ_MAX_RESP_HEADERS]; /* extra response headers; owned */
     int n_resp_headers;

@@ -9,6 +9,7 @@
 
 #include "api/admin_budgets.h"
 #include "api/admin_faults.h"
+#include "api/admin_keys.h"
 #include "api/admin_clock.h"
 #include "api/admin_migrations.h"
 #include "api/locks.h"
@@ -112,6 +113,10 @@ const struct route routes[] = {
     {"GET", "/admin/v1/faults/{fault_id}", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_fault_get},
     {"DELETE", "/admin/v1/faults/{fault_id}", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB,
      admin_fault_delete},
+    {"GET", "/admin/v1/api-keys", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_keys_list},
+    {"POST", "/admin/v1/api-keys", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_keys_create},
+    {"DELETE", "/admin/v1/api-keys/{key_id}", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB,
+     admin_key_delete},
     {"GET", "/admin/v1/fault-events", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_fault_events_get},
     {"DELETE", "/admin/v1/fault-events", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_fault_events_clear},
     {"GET", "/admin/v1/universes/{universe_id}/data-stores/{data_store_id}/migrations",

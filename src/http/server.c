@@ -19,6 +19,7 @@
 #include "http/reply.h"
 #include "http/request.h"
 #include "log.h"
+#include "service/keyring.h"
 
 static int64_t monotonic_us(void)
 {
@@ -55,6 +56,40 @@ static bool append_body(struct ds_request *req, const char *data, size_t len)
     return true;
 }
 
+struct head_size {
+    size_t bytes;
+    size_t query_bytes;
+};
+
+static enum MHD_Result add_size(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    struct head_size *h = cls;
+    size_t n = strlen(key) + (value ? strlen(value) : 0) + 4;
+    if (kind == MHD_GET_ARGUMENT_KIND)
+        h->query_bytes += n;
+    else
+        h->bytes += n;
+    return MHD_YES;
+}
+
+/* Refuses oversized heads with a JSON 431 / 414; true if it replied. */
+static bool reply_if_head_too_large(struct ds_request *req)
+{
+    struct head_size h = {0, 0};
+    MHD_get_connection_values(req->conn, MHD_HEADER_KIND | MHD_GET_ARGUMENT_KIND, add_size, &h);
+    if (strlen(req->path) + h.query_bytes > HTTP_URL_MAX) {
+        reply_fail(req, 414, NULL, "The URL is longer than %u bytes.", HTTP_URL_MAX);
+        return true;
+    }
+    if (h.bytes > HTTP_HEADERS_MAX) {
+        reply_fail(req, 431, NULL, "The request headers are larger than %u bytes.",
+                   HTTP_HEADERS_MAX);
+        return true;
+    }
+    return false;
+}
+
 static void reply_too_large(struct ds_request *req)
 {
     reply_fail(req, 413, "ContentTooBig", "The request body is larger than %u bytes.",
@@ -79,6 +114,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *req_cls = req;
         atomic_fetch_add(&ctx->inflight, 1);
         if (!req->path) return MHD_NO;
+        if (reply_if_head_too_large(req)) return MHD_YES;
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl) {
@@ -93,6 +129,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_data_size) {
+        /* A body trickling in (slowloris) is cut off at the request deadline. */
+        if (monotonic_us() - req->started_us > ctx->cfg->request_timeout * 1000000L) {
+            log_debug("%s %s: body not complete after %ld s; closing", req->method, req->path,
+                      ctx->cfg->request_timeout);
+            return MHD_NO;
+        }
         if (!req->replied && !req->body_too_large &&
             !append_body(req, upload_data, *upload_data_size))
             req->body_too_large = true;
@@ -142,6 +184,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         free(req->resp_headers[i].name);
         free(req->resp_headers[i].value);
     }
+    keyring_release(req->api_key);
     free(req->after_commit);
     free(req->body);
     free(req->path);
@@ -191,6 +234,18 @@ bad:
     return DS_ERR;
 }
 
+bool http_listen_is_loopback(const char *listen)
+{
+    struct sockaddr_storage ss;
+    char err[256];
+    if (parse_listen(listen, &ss, err, sizeof err) != DS_OK) return false;
+    if (ss.ss_family == AF_INET)
+        return (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
+    if (ss.ss_family == AF_INET6)
+        return IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&ss)->sin6_addr);
+    return false;
+}
+
 ds_status http_server_start(struct http_server *srv, struct ds_ctx *ctx, const char *listen,
                             unsigned threads, char *err, size_t cap)
 {
@@ -205,9 +260,11 @@ ds_status http_server_start(struct http_server *srv, struct ds_ctx *ctx, const c
         flags, 0, NULL, NULL, on_request, ctx, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, ctx,
         MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-        (unsigned)1, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+        (unsigned)ctx->cfg->request_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(128 * 1024), MHD_OPTION_CONNECTION_LIMIT, (unsigned)ctx->cfg->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)ctx->cfg->max_connections_per_client,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_END);
     if (!srv->daemon) {
         snprintf(err, cap, "cannot listen on %s (address in use or not available)", listen);
         return DS_ERR;

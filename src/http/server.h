@@ -10,6 +10,11 @@
 
 /* Largest request body accepted: a 4 MiB value plus room for a JSON envelope. */
 #define HTTP_BODY_MAX (4194304u + 65536u)
+/* Largest request head we read: all header names and values together, and the URL. Larger
+ * ones get 431 / 414 (heads beyond libmicrohttpd's 128 KiB connection memory get its own
+ * 431 before we see them). */
+#define HTTP_HEADERS_MAX (32u * 1024u)
+#define HTTP_URL_MAX (8u * 1024u)
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -22,5 +27,8 @@ ds_status http_server_start(struct http_server *srv, struct ds_ctx *ctx, const c
 /* Stops accepting connections; in-flight requests continue. */
 void http_server_quiesce(struct http_server *srv);
 void http_server_stop(struct http_server *srv);
+
+/* True if listen ("ADDR:PORT") names a loopback address only (127.0.0.0/8, ::1). */
+bool http_listen_is_loopback(const char *listen);
 
 #endif

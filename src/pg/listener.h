@@ -11,7 +11,7 @@
 
 #include "core/error.h"
 
-#define LISTENER_MAX_CHANNELS 4
+#define LISTENER_MAX_CHANNELS 8
 
 #include <libpq-fe.h>
 

@@ -75,5 +75,7 @@ Suite *rules_suite(void);
 Suite *locks_suite(void);
 Suite *migrations_suite(void);
 Suite *faults_suite(void);
+Suite *auth_suite(void);
+Suite *hostile_suite(void);
 
 #endif

@@ -1,0 +1,173 @@
+/* api/admin_keys.c — see admin_keys.h. Changes are announced to every instance by
+ * PostgreSQL; this instance reloads before answering, so a created key works here at once
+ * and a deleted one stops working here at once (elsewhere within milliseconds). */
+#include "api/admin_keys.h"
+
+#include <errno.h>
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/params.h"
+#include "api/views.h"
+#include "core/auth.h"
+#include "core/clock.h"
+#include "core/digest.h"
+#include "http/reply.h"
+#include "service/keyring.h"
+#include "store/api_keys.h"
+
+static bool reload_or_reply(struct ds_request *req)
+{
+    struct ds_error err;
+    if (keyring_reload(req->ctx->keyring, req->db->conn, &err) == DS_OK) return true;
+    reply_error(req, &err);
+    return false;
+}
+
+/* {"id","keyPrefix",scope…,"createTime"}; NULL on OOM. */
+static struct json_object *key_view(int64_t id, const char *prefix, const struct auth_scope *scope,
+                                    int64_t created_us)
+{
+    struct json_object *o = json_object_new_object(), *s = auth_scope_to_json(scope);
+    if (!o || !s) {
+        json_object_put(o);
+        json_object_put(s);
+        return NULL;
+    }
+    json_object_object_add(o, "id", json_object_new_int64(id));
+    json_object_object_add(o, "keyPrefix", json_object_new_string(prefix));
+    json_object_object_foreach(s, name, v) json_object_object_add(o, name, json_object_get(v));
+    json_object_put(s);
+    json_object_object_add(o, "createTime", json_time(created_us));
+    return o;
+}
+
+/* The key: the body's "key" (16 to 512 printable ASCII characters) or a new random one. */
+static bool key_text_or_reply(struct ds_request *req, struct json_object *doc, char *out,
+                              size_t cap)
+{
+    struct json_object *given = NULL;
+    if (!json_object_object_get_ex(doc, "key", &given)) {
+        unsigned char raw[32];
+        char *b64 = RAND_bytes(raw, sizeof raw) == 1 ? base64url_encode(raw, sizeof raw) : NULL;
+        if (!b64) {
+            reply_fail(req, 500, NULL, "No randomness for a new key.");
+            return false;
+        }
+        snprintf(out, cap, "dsk_%s", b64);
+        free(b64);
+        return true;
+    }
+    const char *s =
+        json_object_is_type(given, json_type_string) ? json_object_get_string(given) : "";
+    size_t len = strlen(s);
+    bool ok =
+        len >= 16 && len < cap && len <= 512 && (size_t)json_object_get_string_len(given) == len;
+    for (size_t i = 0; ok && i < len; i++)
+        ok = s[i] > 0x20 && s[i] < 0x7f;
+    if (!ok) {
+        reply_fail(req, 400, NULL, "API key: key must be 16 to 512 printable ASCII characters.");
+        return false;
+    }
+    memcpy(out, s, len + 1);
+    return true;
+}
+
+void admin_keys_create(struct ds_request *req)
+{
+    struct json_object *doc;
+    if (!body_object_or_reply(req, &doc)) return;
+    static const char *const also[] = {"key", NULL};
+    struct auth_scope scope;
+    struct ds_error err;
+    char key[520];
+    if (auth_scope_parse(doc, also, &scope, &err) != DS_OK) {
+        json_object_put(doc);
+        reply_error(req, &err);
+        return;
+    }
+    bool have_key = key_text_or_reply(req, doc, key, sizeof key);
+    json_object_put(doc);
+    if (!have_key) return;
+
+    char hash[65], prefix[12];
+    keyring_hash_hex(key, hash);
+    keyring_prefix(key, prefix);
+    struct json_object *scope_json = auth_scope_to_json(&scope);
+    const char *scope_text =
+        scope_json ? json_object_to_json_string_ext(scope_json, JSON_C_TO_STRING_PLAIN) : NULL;
+    int64_t now = clock_now_us(&req->ctx->clock), id = 0;
+    ds_status st = scope_text
+                       ? store_api_key_insert(req->db, hash, prefix, scope_text, now, &id, &err)
+                       : ds_fail(&err, 500, NULL, "Out of memory.");
+    json_object_put(scope_json);
+    if (st != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    if (!id) {
+        reply_fail(req, 409, NULL, "This key already exists.");
+        return;
+    }
+    if (!reload_or_reply(req)) return;
+    struct json_object *o = key_view(id, prefix, &scope, now);
+    if (o) json_object_object_add(o, "key", json_object_new_string(key)); /* shown once */
+    explicit_bzero(key, sizeof key);
+    reply_json(req, 200, o);
+}
+
+void admin_keys_list(struct ds_request *req)
+{
+    struct ds_error err;
+    PGresult *res = store_api_keys_load(req->db->conn, &err);
+    if (!res) {
+        reply_error(req, &err);
+        return;
+    }
+    struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
+    bool ok = o && arr;
+    for (int i = 0; ok && i < PQntuples(res); i++) {
+        struct api_key_row row;
+        store_api_key_row(res, i, &row);
+        struct json_object *doc = json_tokener_parse(row.scope);
+        struct auth_scope scope;
+        if (auth_scope_parse(doc, NULL, &scope, &err) == DS_OK) {
+            struct json_object *k = key_view(row.id, row.prefix, &scope, row.created_us);
+            ok = k && json_object_array_add(arr, k) == 0;
+        }
+        json_object_put(doc);
+    }
+    PQclear(res);
+    if (!ok) {
+        json_object_put(o);
+        json_object_put(arr);
+        reply_fail(req, 500, NULL, "Out of memory.");
+        return;
+    }
+    json_object_object_add(o, "apiKeys", arr);
+    reply_json(req, 200, o);
+}
+
+void admin_key_delete(struct ds_request *req)
+{
+    const char *s = req_param(req, "key_id");
+    char *end;
+    errno = 0;
+    long long id = s ? strtoll(s, &end, 10) : 0;
+    if (!s || errno || end == s || *end || id <= 0) {
+        reply_fail(req, 400, NULL, "An API key id is a positive integer.");
+        return;
+    }
+    bool deleted;
+    struct ds_error err;
+    if (store_api_key_delete(req->db, id, &deleted, &err) != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    if (!reload_or_reply(req)) return;
+    if (!deleted)
+        reply_fail(req, 404, NULL, "There is no API key %lld.", id);
+    else
+        reply_json(req, 200, json_object_new_object());
+}
