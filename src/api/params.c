@@ -296,6 +296,11 @@ void reply_page(struct ds_request *req, const char *items_name, struct json_obje
                 const struct cursor_pos *last)
 {
     char *next = last ? cursor_encode(req->ctx->cursor_key, kind, fp, last) : NULL;
+    if (last && !next) { /* an empty token would say "last page" and silently cut the list */
+        json_object_put(items);
+        reply_fail(req, 500, NULL, "Cannot issue the next page token.");
+        return;
+    }
     struct json_object *o = json_object_new_object();
     json_object_object_add(o, items_name, items);
     json_object_object_add(o, token_name, json_object_new_string(next ? next : ""));

@@ -31,7 +31,7 @@ char *cursor_encode(const unsigned char key[32], const char *kind, uint32_t para
         mac(key, payload, m);
         char *p64 = base64url_encode((const unsigned char *)payload, strlen(payload));
         char *m64 = base64url_encode(m, MAC_BYTES);
-        if (p64 && m64) {
+        if (p64 && m64 && strlen(p64) + 1 + strlen(m64) <= CURSOR_TOKEN_MAX) {
             size_t n = strlen(p64) + strlen(m64) + 2;
             out = malloc(n);
             if (out) {
@@ -65,8 +65,8 @@ ds_status cursor_decode(const unsigned char key[32], const char *kind, uint32_t 
 {
     memset(pos, 0, sizeof *pos);
     const char *dot = strchr(token, '.');
-    if (!dot || strlen(token) > 4096) goto invalid;
-    char p64[4097];
+    if (!dot || strlen(token) > CURSOR_TOKEN_MAX) goto invalid;
+    char p64[CURSOR_TOKEN_MAX + 1];
     memcpy(p64, token, (size_t)(dot - token));
     p64[dot - token] = '\0';
     unsigned char *payload = NULL, *given = NULL;

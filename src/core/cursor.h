@@ -16,7 +16,11 @@ struct cursor_pos {
     int64_t n; /* numeric component (e.g. version number) */
 };
 
-/* Returns a malloc'ed token (NULL on OOM). */
+/* Longest token accepted; cursor_encode never issues a longer one. */
+#define CURSOR_TOKEN_MAX 4096
+
+/* Returns a malloc'ed token; NULL on OOM or when the position would make it longer than
+ * CURSOR_TOKEN_MAX (positions are names and keys of at most 50 bytes: ~600 bytes). */
 char *cursor_encode(const unsigned char key[32], const char *kind, uint32_t params,
                     const struct cursor_pos *pos);
 /* Verifies and decodes token into *pos (caller frees with cursor_pos_free). */
