@@ -3,10 +3,10 @@
 # As root it runs apt-get; otherwise it names what is missing and fails.
 set -euo pipefail
 # Usage: scripts/deps.sh [test]  — "test" adds what only the test command needs (clang and
-# its libFuzzer runtime for the fuzz targets).
+# its libFuzzer runtime for the fuzz targets, wrk for the benchmark smoke run).
 packages=(build-essential cmake pkg-config libmicrohttpd-dev libpq-dev libjson-c-dev
           libcurl4-openssl-dev libssl-dev check postgresql curl)
-if [ "${1:-}" = test ]; then packages+=(clang libclang-rt-14-dev); fi
+if [ "${1:-}" = test ]; then packages+=(clang libclang-rt-14-dev wrk); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,7 +3,8 @@
 # AddressSanitizer + UndefinedBehaviorSanitizer, starts a throwaway PostgreSQL (unix socket
 # in a temp dir, removed afterwards), runs the unit and integration suites (Check), and
 # validates docker-compose.yml when docker-compose is installed, then runs every fuzz target
-# for DATASTORED_FUZZ_SECONDS (default 30) under ASan/UBSan (scripts/fuzz.sh).
+# for DATASTORED_FUZZ_SECONDS (default 30) under ASan/UBSan (scripts/fuzz.sh), and smoke-runs
+# the benchmark (bench/run --quick).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh test
@@ -29,4 +30,6 @@ if command -v docker-compose >/dev/null 2>&1; then
   fi
 fi
 ./scripts/fuzz.sh "${DATASTORED_FUZZ_SECONDS:-30}" || status=1
+# Benchmark smoke run (speeds are printed, never asserted; the run itself must work).
+if [ -z "${CK_RUN_SUITE:-}" ]; then bench/run --quick || status=1; fi
 exit $status

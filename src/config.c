@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <json-c/json.h>
+
 enum cfg_type { CFG_STR, CFG_INT, CFG_DOUBLE, CFG_ENUM, CFG_BOOL };
 
 struct config_key {
@@ -29,11 +31,11 @@ struct config_key {
 /* Alphabetical order; --help prints them in this order. */
 static const struct config_key config_keys[] = {
     {"access-log", CFG_BOOL, OFF(access_log), "off", NULL, 0, 0,
-     "log one line per request at info level", false, false},
+     "log one line per request at info level (with its x-request-id)", true, false},
     {"admin-key", CFG_STR, OFF(admin_key), NULL, NULL, 0, 0,
      "key for /admin/v1 (none: admin open on loopback only)", true, true},
     {"allow-reset", CFG_ENUM, OFF(allow_reset), "auto", "auto|on|off", 0, 0,
-     "allow POST /admin/v1/reset (auto: only in open local mode)", false, false},
+     "allow POST /admin/v1/reset (auto: only in open local mode)", true, false},
     {"api-key", CFG_STR, OFF(api_key), NULL, NULL, 0, 0,
      "full-access key for the data API (none: open local mode, loopback only)", true, true},
     {"api-keys", CFG_STR, OFF(api_keys_file), NULL, NULL, 0, 0,
@@ -343,4 +345,73 @@ void config_print_help(const char *prog)
     }
     printf("\n  %-36s print the HTTP routes this build serves\n", "--routes");
     printf("  %-36s print the version\n", "--version");
+}
+
+/* A database URL or conninfo with its password replaced by "[redacted]". */
+static struct json_object *redacted_url(const char *url)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", url);
+    char *pw = strstr(buf, "password=");
+    if (pw) {
+        char *end = pw + 9;
+        while (*end && *end != ' ' && *end != '&')
+            end++;
+        char rest[1024];
+        snprintf(rest, sizeof rest, "%s", end);
+        snprintf(pw + 9, sizeof buf - (size_t)(pw + 9 - buf), "[redacted]%s", rest);
+    }
+    char *scheme = strstr(buf, "://"), *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+    if (colon) {
+        char rest[1024];
+        snprintf(rest, sizeof rest, "%s", at);
+        snprintf(colon + 1, sizeof buf - (size_t)(colon + 1 - buf), "[redacted]%s", rest);
+    }
+    return json_object_new_string(buf);
+}
+
+struct json_object *config_to_json(const struct ds_config *cfg)
+{
+    struct json_object *o = json_object_new_object();
+    if (!o) return NULL;
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const struct config_key *k = &config_keys[i];
+        const char *base = (const char *)cfg + k->offset;
+        struct json_object *v = NULL;
+        switch (k->type) {
+        case CFG_STR: {
+            const char *s = *(char *const *)base;
+            if (s && !strcmp(k->name, "database-url"))
+                v = redacted_url(s);
+            else if (s && k->secret)
+                v = json_object_new_string("[redacted]");
+            else if (s)
+                v = json_object_new_string(s);
+            break;
+        }
+        case CFG_INT:
+            v = json_object_new_int64(*(const long *)base);
+            break;
+        case CFG_DOUBLE:
+            v = json_object_new_double(*(const double *)base);
+            break;
+        case CFG_ENUM: {
+            int idx = *(const int *)base;
+            const char *p = k->choices;
+            for (int j = 0; j < idx && p; j++) {
+                p = strchr(p, '|');
+                if (p) p++;
+            }
+            size_t len = p ? strcspn(p, "|") : 0;
+            v = p ? json_object_new_string_len(p, (int)len) : NULL;
+            break;
+        }
+        case CFG_BOOL:
+            v = json_object_new_boolean(*(const bool *)base);
+            break;
+        }
+        json_object_object_add(o, k->name, v);
+    }
+    return o;
 }

@@ -9,6 +9,8 @@
 
 #include "core/error.h"
 
+struct json_object;
+
 enum cfg_profile { PROFILE_CLASSIC = 0, PROFILE_CURRENT = 1 };
 enum cfg_throttle { THROTTLE_QUEUE = 0, THROTTLE_REJECT = 1 };
 enum cfg_clock { CLOCK_MODE_REAL = 0, CLOCK_MODE_VIRTUAL = 1 };
@@ -54,6 +56,10 @@ ds_status config_load(struct ds_config *cfg, int argc, char **argv, enum config_
                       char *err_msg, size_t err_cap) DS_MUSTCHECK;
 void config_free(struct ds_config *cfg);
 void config_print_help(const char *prog);
+
+/* The effective configuration as {"flag-name": value}: secrets (keys) show as "[redacted]",
+ * the database password too; unset values are null. NULL on OOM. */
+struct json_object *config_to_json(const struct ds_config *cfg);
 
 /* Effective write cooldown in seconds (profile default unless overridden). */
 double config_write_cooldown(const struct ds_config *cfg);

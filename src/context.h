@@ -17,6 +17,7 @@ struct budgets;
 struct throughput;
 struct fault_injector;
 struct keyring;
+struct metrics;
 
 struct ds_ctx {
     const struct ds_config *cfg;   /* effective configuration; borrowed from main */
@@ -31,6 +32,9 @@ struct ds_ctx {
     struct throughput *throughput; /* per-key limits of the current profile; NULL otherwise */
     struct fault_injector *faults; /* fault rules (service/faults.c); internally locked */
     struct keyring *keyring;       /* API keys (service/keyring.c); internally locked */
+    struct metrics *metrics;       /* counters for /metrics (metrics.c); atomics only */
+    char boot_id[9];               /* hex, names this process in generated request ids */
+    _Atomic uint64_t request_seq;  /* generated request ids */
     void (*on_clock_change)(struct ds_ctx *ctx); /* set by main: wakes time-based waiters */
 };
 

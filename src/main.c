@@ -21,6 +21,7 @@
 #include "service/budgets.h"
 #include "service/faults.h"
 #include "service/keyring.h"
+#include "metrics.h"
 #include "service/maintenance.h"
 #include "service/migration_files.h"
 #include "service/migration_runner.h"
@@ -293,6 +294,19 @@ int main(int argc, char **argv)
     listener_init(&listener);
     struct fault_injector faults;
     memset(&faults, 0, sizeof faults);
+    struct metrics *metrics = malloc(sizeof *metrics); /* ~30 KB of counters: not on the stack */
+    if (!metrics) {
+        fprintf(stderr, "datastored: out of memory\n");
+        keyring_destroy(&keyring);
+        config_free(&cfg);
+        return 1;
+    }
+    metrics_init(metrics);
+    ctx.metrics = metrics;
+    unsigned char boot[4];
+    if (RAND_bytes(boot, sizeof boot) != 1) memset(boot, 0, sizeof boot);
+    snprintf(ctx.boot_id, sizeof ctx.boot_id, "%02x%02x%02x%02x", boot[0], boot[1], boot[2],
+             boot[3]);
     struct budgets budgets;
     budgets_init(&budgets, cfg.profile == PROFILE_CURRENT, &ctx.clock);
     ctx.budgets = &budgets;
@@ -375,6 +389,7 @@ shutdown:
     http_server_stop(&http);
     faults_destroy(&faults);
     keyring_destroy(&keyring);
+    free(metrics);
     if (pool_up) pg_pool_destroy(&ctx.pool);
     if (embedded.postmaster) {
         pg_embedded_stop(&embedded);

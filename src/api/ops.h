@@ -1,4 +1,4 @@
-/* api/ops.h — operational endpoints: liveness and readiness. */
+/* api/ops.h — operational endpoints: liveness, readiness and metrics. */
 #ifndef DS_API_OPS_H
 #define DS_API_OPS_H
 
@@ -6,5 +6,7 @@
 
 void ops_healthz(struct ds_request *req);
 void ops_readyz(struct ds_request *req);
+/* GET /metrics (api/ops_metrics.c). */
+void ops_metrics(struct ds_request *req);
 
 #endif

@@ -13,6 +13,7 @@
 #include "http/park.h"
 #include "http/reply.h"
 #include "http/router.h"
+#include "metrics.h"
 #include "service/entries.h"
 #include "service/migrations.h"
 #include "service/throughput.h"
@@ -177,6 +178,7 @@ bool throughput_or_reply(struct ds_request *req, const struct entry_ref *ref, bo
     if (throughput_admit(req->ctx->throughput, key, write, bytes, check_only,
                          clock_now_us(&req->ctx->clock), &err))
         return true;
+    metrics_throttled(req->ctx->metrics, THROTTLED_THROUGHPUT);
     reply_header(req, "Retry-After", "60");
     reply_error(req, &err);
     return false;
@@ -341,6 +343,7 @@ void reply_write_failure(struct ds_request *req, const struct ds_error *err, con
     }
     int64_t now = clock_now_us(&req->ctx->clock);
     if (req->ctx->cfg->throttle == THROTTLE_REJECT || !req->ctx->park) {
+        metrics_throttled(req->ctx->metrics, THROTTLED_COOLDOWN_REJECTED);
         char secs[32];
         int64_t wait_us = err->retry_at_us - now;
         snprintf(secs, sizeof secs, "%lld", (long long)((wait_us + 999999) / 1000000));
@@ -353,8 +356,10 @@ void reply_write_failure(struct ds_request *req, const struct ds_error *err, con
              ref->datastore, ref->scope, ref->key);
     switch (park_request(req->ctx->park, req, key, err->retry_at_us, WRITE_QUEUE_DEPTH)) {
     case PARK_OK:
+        metrics_throttled(req->ctx->metrics, THROTTLED_COOLDOWN_QUEUED);
         return;
     case PARK_QUEUE_FULL:
+        metrics_throttled(req->ctx->metrics, THROTTLED_QUEUE_FULL);
         reply_queue_full(req);
         return;
     case PARK_CLOSED:

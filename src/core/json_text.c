@@ -207,3 +207,53 @@ bool json_text_member(const char *text, size_t len, const char *name, size_t *va
         return *s.p == '}' && found;
     }
 }
+
+/* Moves to the next item of a container whose opening bracket is open: *pos 0 → past the
+ * bracket; then past a separating comma. False at the closing bracket. */
+static bool next_item(struct scan *s, const char *text, size_t *pos, char open, char close)
+{
+    s->p = text + *pos;
+    skip_ws(s);
+    if (*pos == 0) {
+        if (s->p >= s->end || *s->p != open) return false;
+        s->p++;
+        skip_ws(s);
+    } else if (s->p < s->end && *s->p == ',') {
+        s->p++;
+        skip_ws(s);
+    }
+    return s->p < s->end && *s->p != close;
+}
+
+bool json_text_array_next(const char *text, size_t len, size_t *pos, size_t *off, size_t *elen)
+{
+    struct scan s = {text, text + len, 0, LIMIT_JSON_DEPTH, NULL};
+    if (!next_item(&s, text, pos, '[', ']')) return false;
+    const char *start = s.p;
+    if (!scan_value(&s)) return false;
+    *off = (size_t)(start - text);
+    *elen = (size_t)(s.p - start);
+    *pos = (size_t)(s.p - text);
+    return true;
+}
+
+bool json_text_object_next(const char *text, size_t len, size_t *pos, size_t *key_off,
+                           size_t *key_len, size_t *off, size_t *vlen)
+{
+    struct scan s = {text, text + len, 0, LIMIT_JSON_DEPTH, NULL};
+    if (!next_item(&s, text, pos, '{', '}') || *s.p != '"') return false;
+    const char *key = s.p + 1;
+    if (!scan_string(&s)) return false;
+    *key_off = (size_t)(key - text);
+    *key_len = (size_t)(s.p - 1 - key);
+    skip_ws(&s);
+    if (s.p >= s.end || *s.p != ':') return false;
+    s.p++;
+    skip_ws(&s);
+    const char *start = s.p;
+    if (!scan_value(&s)) return false;
+    *off = (size_t)(start - text);
+    *vlen = (size_t)(s.p - start);
+    *pos = (size_t)(s.p - text);
+    return true;
+}

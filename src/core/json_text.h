@@ -17,4 +17,12 @@ bool json_text_valid(const char *text, size_t len, int max_depth, const char **w
 bool json_text_member(const char *text, size_t len, const char *name, size_t *value_off,
                       size_t *value_len);
 
+/* Iterators over valid JSON text, for documents too large to hold as a tree: *pos starts
+ * at 0 and advances; each call yields the next element (array) or member (object, with the
+ * raw key text between its quotes, escapes not decoded) as spans of text. False at the end,
+ * or when text is not an array / object. */
+bool json_text_array_next(const char *text, size_t len, size_t *pos, size_t *off, size_t *elen);
+bool json_text_object_next(const char *text, size_t len, size_t *pos, size_t *key_off,
+                           size_t *key_len, size_t *off, size_t *vlen);
+
 #endif

@@ -10,6 +10,7 @@
 #include "http/reply.h"
 #include "http/router.h"
 #include "log.h"
+#include "metrics.h"
 #include "service/faults.h"
 
 static const struct {
@@ -110,6 +111,7 @@ bool fault_stage(struct ds_request *req)
     if (!faults_decide(fi, &fr, req->method, req->path, &f)) return true;
     log_debug("fault rule %lld fires on %s %s: %s", (long long)f.rule_id, req->method, req->path,
               fault_effect_name(f.effect.type));
+    metrics_fault(req->ctx->metrics, f.effect.type);
     switch (f.effect.type) {
     case FAULT_ERROR:
     case FAULT_THROTTLE:

@@ -18,6 +18,7 @@
 #include "service/budgets.h"
 #include "http/router.h"
 #include "log.h"
+#include "metrics.h"
 
 /* Returns true to continue, false once it has replied. */
 typedef bool (*stage_fn)(struct ds_request *req);
@@ -83,6 +84,7 @@ static bool stage_budget(struct ds_request *req)
     snprintf(buf, sizeof buf, "%lld", (long long)((v.reset_us + 999999) / 1000000));
     reply_header(req, "x-ratelimit-reset", buf);
     if (v.allowed) return true;
+    metrics_throttled(req->ctx->metrics, THROTTLED_BUDGET);
     snprintf(buf, sizeof buf, "%lld", (long long)((v.retry_after_us + 999999) / 1000000));
     reply_header(req, "Retry-After", buf);
     const char *name = budget_type_name(v.type);

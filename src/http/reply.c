@@ -11,6 +11,7 @@
 #include "http/fault_stage.h"
 #include "http/router.h"
 #include "log.h"
+#include "metrics.h"
 
 void reply_header(struct ds_request *req, const char *name, const char *value)
 {
@@ -56,6 +57,7 @@ static void queue(struct ds_request *req, unsigned status, struct MHD_Response *
         return;
     }
     if (content_type) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+    if (req->request_id[0]) MHD_add_response_header(resp, "x-request-id", req->request_id);
     for (int i = 0; i < req->n_resp_headers; i++)
         MHD_add_response_header(resp, req->resp_headers[i].name, req->resp_headers[i].value);
     if (MHD_queue_response(req->conn, status, resp) != MHD_YES)
@@ -105,6 +107,12 @@ void reply_pgresult(struct ds_request *req, unsigned status, const char *content
     queue(req, status, resp, content_type);
 }
 
+void reply_response(struct ds_request *req, unsigned status, struct MHD_Response *resp,
+                    const char *content_type)
+{
+    queue(req, status, resp, content_type);
+}
+
 void reply_empty(struct ds_request *req, unsigned status)
 {
     struct MHD_Response *resp =
@@ -138,6 +146,7 @@ void reply_error(struct ds_request *req, const struct ds_error *err)
     else
         log_debug("%s %s -> %d %s: %s", req->method, req->path, err->http_status, err->code,
                   err->message);
+    metrics_error_detail(req->ctx->metrics, err->detail);
     struct json_object *body = json_object_new_object();
     if (!body) {
         queue(req, (unsigned)err->http_status, NULL, NULL);

@@ -22,6 +22,9 @@ void reply_raw(struct ds_request *req, unsigned status, const char *content_type
  * of res, which is cleared once the response is gone. */
 void reply_pgresult(struct ds_request *req, unsigned status, const char *content_type,
                     PGresult *res, const char *data, size_t len);
+/* A response built by the caller (e.g. streamed from a content reader); takes it. */
+void reply_response(struct ds_request *req, unsigned status, struct MHD_Response *resp,
+                    const char *content_type);
 /* No body (204, or 200 with an empty body). */
 void reply_empty(struct ds_request *req, unsigned status);
 

@@ -53,6 +53,7 @@ struct ds_request {
     char *body; /* request body, NUL-terminated; owned */
     size_t body_len, body_cap;
     bool body_too_large;
+    size_t body_max; /* HTTP_BODY_MAX, or HTTP_IMPORT_MAX for an import */
 
     struct pg_conn *db;      /* lent by the pool for this request, or NULL */
     struct api_key *api_key; /* the key that authenticated the request (referenced), or NULL */
@@ -72,6 +73,7 @@ struct ds_request {
     bool replied;                     /* a response has been queued */
     int status;                       /* status of that response */
     int64_t started_us;               /* monotonic start, for logs */
+    char request_id[72];              /* x-request-id: the client's (if sane) or generated */
 };
 
 /* Case-insensitive lookup of a decoded query argument; NULL if absent. */

@@ -10,6 +10,7 @@
 #include "api/admin_budgets.h"
 #include "api/admin_faults.h"
 #include "api/admin_keys.h"
+#include "api/admin_transfer.h"
 #include "api/admin_clock.h"
 #include "api/admin_migrations.h"
 #include "api/locks.h"
@@ -76,6 +77,7 @@
 const struct route routes[] = {
     {"GET", "/healthz", FAMILY_OPS, OP_NONE, NULL, 0, ops_healthz},
     {"GET", "/readyz", FAMILY_OPS, OP_NONE, NULL, ROUTE_DB, ops_readyz},
+    {"GET", "/metrics", FAMILY_OPS, OP_NONE, NULL, 0, ops_metrics},
 
     {"GET", V1, FAMILY_V1, OP_LIST_STORES, P_STORES, ROUTE_DB, v1_list_datastores},
     {"GET", V1 "/datastore/entries", FAMILY_V1, OP_LIST, P_LIST, ROUTE_DB, v1_list_entries},
@@ -117,6 +119,10 @@ const struct route routes[] = {
     {"POST", "/admin/v1/api-keys", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_keys_create},
     {"DELETE", "/admin/v1/api-keys/{key_id}", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB,
      admin_key_delete},
+    {"GET", "/admin/v1/export", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_export},
+    {"POST", "/admin/v1/import", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_import},
+    {"POST", "/admin/v1/reset", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_reset},
+    {"GET", "/admin/v1/config", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_config},
     {"GET", "/admin/v1/fault-events", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_fault_events_get},
     {"DELETE", "/admin/v1/fault-events", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_fault_events_clear},
     {"GET", "/admin/v1/universes/{universe_id}/data-stores/{data_store_id}/migrations",

@@ -18,7 +18,9 @@
 #include "http/pipeline.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "http/router.h"
 #include "log.h"
+#include "metrics.h"
 #include "service/keyring.h"
 
 static int64_t monotonic_us(void)
@@ -39,12 +41,12 @@ static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
 
 static bool append_body(struct ds_request *req, const char *data, size_t len)
 {
-    if (req->body_len + len > HTTP_BODY_MAX) return false;
+    if (req->body_len + len > req->body_max) return false;
     if (req->body_len + len + 1 > req->body_cap) {
         size_t cap = req->body_cap ? req->body_cap : 4096;
         while (cap < req->body_len + len + 1)
             cap *= 2;
-        if (cap > HTTP_BODY_MAX + 1) cap = HTTP_BODY_MAX + 1;
+        if (cap > req->body_max + 1) cap = req->body_max + 1;
         char *nb = realloc(req->body, cap);
         if (!nb) return false;
         req->body = nb;
@@ -90,10 +92,27 @@ static bool reply_if_head_too_large(struct ds_request *req)
     return false;
 }
 
+/* x-request-id: the client's when it is 1 to 64 characters of [A-Za-z0-9._:-], otherwise
+ * "<boot id>-<sequence>". */
+static void assign_request_id(struct ds_request *req)
+{
+    const char *given = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "x-request-id");
+    size_t len = given ? strlen(given) : 0;
+    bool ok = len > 0 && len <= 64;
+    for (size_t i = 0; ok && i < len; i++)
+        ok = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-",
+                    given[i]) != NULL;
+    if (ok)
+        memcpy(req->request_id, given, len + 1);
+    else
+        snprintf(req->request_id, sizeof req->request_id, "%s-%llu", req->ctx->boot_id,
+                 (unsigned long long)atomic_fetch_add(&req->ctx->request_seq, 1) + 1);
+}
+
 static void reply_too_large(struct ds_request *req)
 {
     reply_fail(req, 413, "ContentTooBig", "The request body is larger than %u bytes.",
-               HTTP_BODY_MAX);
+               (unsigned)req->body_max);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -114,6 +133,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *req_cls = req;
         atomic_fetch_add(&ctx->inflight, 1);
         if (!req->path) return MHD_NO;
+        assign_request_id(req);
+        req->body_max = strcmp(url, HTTP_IMPORT_PATH) == 0 && strcmp(method, "POST") == 0
+                            ? HTTP_IMPORT_MAX
+                            : HTTP_BODY_MAX;
         if (reply_if_head_too_large(req)) return MHD_YES;
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -121,7 +144,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             char *end;
             errno = 0;
             unsigned long long n = strtoull(cl, &end, 10);
-            if (errno || *end || n > HTTP_BODY_MAX) {
+            if (errno || *end || n > req->body_max) {
                 req->body_too_large = true;
                 reply_too_large(req);
             }
@@ -171,9 +194,19 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     *req_cls = NULL;
     if (req->db) pg_pool_release(&ctx->pool, req->db);
     park_release(ctx->park, req);
-    log_debug("%s %s %d %.3fms%s", req->method, req->path ? req->path : "?", req->status,
-              (double)(monotonic_us() - req->started_us) / 1000.0,
-              toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
+    int64_t took = monotonic_us() - req->started_us;
+    int status = req->replied ? req->status : 0;
+    if (ctx->metrics)
+        metrics_request(ctx->metrics, req->route ? (int)req->route->family : -1,
+                        req->route ? (int)req->route->op : 0, status, took);
+    if (ctx->cfg->access_log)
+        log_info("access method=%s path=%s status=%d ms=%.3f request_id=%s%s", req->method,
+                 req->path ? req->path : "?", status, (double)took / 1000.0, req->request_id,
+                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " ended_early=true");
+    else
+        log_debug("%s %s %d %.3fms%s", req->method, req->path ? req->path : "?", status,
+                  (double)took / 1000.0,
+                  toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
     for (int i = 0; i < req->n_params; i++)
         free(req->params[i].value);
     for (int i = 0; i < req->n_query; i++) {

@@ -15,6 +15,9 @@
  * 431 before we see them). */
 #define HTTP_HEADERS_MAX (32u * 1024u)
 #define HTTP_URL_MAX (8u * 1024u)
+/* POST /admin/v1/import takes a whole export document. */
+#define HTTP_IMPORT_PATH "/admin/v1/import"
+#define HTTP_IMPORT_MAX (256u * 1024u * 1024u)
 
 struct http_server {
     struct MHD_Daemon *daemon;

@@ -73,8 +73,10 @@ ds_status pg_pool_init(struct pg_pool *pool, const char *conninfo, size_t size,
     pool->n_statement_sets = n_sets;
     pthread_mutex_init(&pool->mu, NULL);
     pthread_cond_init(&pool->cv, NULL);
-    for (size_t i = 0; i < size; i++)
+    for (size_t i = 0; i < size; i++) {
         pool->free_stack[pool->n_free++] = size - 1 - i;
+        pool->conns[i].pool = pool;
+    }
     /* Connect one now so a wrong URL or a failing statement stops the start-up. */
     if (!ensure_ready(pool, &pool->conns[0])) {
         snprintf(err, cap, "cannot connect to PostgreSQL or prepare statements (see log)");
@@ -139,4 +141,15 @@ void pg_pool_release(struct pg_pool *pool, struct pg_conn *c)
     pool->free_stack[pool->n_free++] = (size_t)(c - pool->conns);
     pthread_cond_signal(&pool->cv);
     pthread_mutex_unlock(&pool->mu);
+}
+
+void pg_pool_stats(struct pg_pool *pool, struct pg_pool_stats *out)
+{
+    pthread_mutex_lock(&pool->mu);
+    out->size = pool->size;
+    out->busy = pool->size - pool->n_free;
+    pthread_mutex_unlock(&pool->mu);
+    out->connect_failures = atomic_load(&pool->connect_failures);
+    out->acquire_timeouts = atomic_load(&pool->acquire_timeouts);
+    out->query_errors = atomic_load(&pool->query_errors);
 }

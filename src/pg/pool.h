@@ -20,9 +20,11 @@ struct pg_statement {
 };
 
 /* One pooled connection. Owned by the pool; lent to one thread at a time. */
+struct pg_pool;
 struct pg_conn {
-    PGconn *conn; /* NULL until first connect */
-    bool ready;   /* connected, statements prepared */
+    PGconn *conn;         /* NULL until first connect */
+    bool ready;           /* connected, statements prepared */
+    struct pg_pool *pool; /* owner (its error counter); NULL for standalone connections */
 };
 
 struct pg_pool {
@@ -37,7 +39,15 @@ struct pg_pool {
     pthread_cond_t cv;  /* signalled when a connection is released */
     _Atomic uint64_t connect_failures;
     _Atomic uint64_t acquire_timeouts;
+    _Atomic uint64_t query_errors; /* statements that failed in the database */
 };
+
+/* A snapshot for /metrics. */
+struct pg_pool_stats {
+    size_t size, busy;
+    uint64_t connect_failures, acquire_timeouts, query_errors;
+};
+void pg_pool_stats(struct pg_pool *pool, struct pg_pool_stats *out);
 
 ds_status pg_pool_init(struct pg_pool *pool, const char *conninfo, size_t size,
                        const struct pg_statement *const *statement_sets, size_t n_sets, char *err,

@@ -60,6 +60,7 @@ static void map_error(struct pg_conn *c, PGresult *r, const char *what, struct d
         ds_fail(err, 400, NULL, "The resulting value does not fit in a 64-bit integer.");
         return;
     }
+    if (c->pool) atomic_fetch_add(&c->pool->query_errors, 1);
     log_error("database error in %s: %s%s", what, state ? state : "-",
               r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
     if (lost) {

@@ -16,6 +16,7 @@
 #include "service/migrations.h"
 #include "service/ordered.h"
 #include "store/migrations.h"
+#include "metrics.h"
 #include "pg/query.h"
 
 #define MAX_ATTEMPTS 5
@@ -166,6 +167,7 @@ static ds_status migrate_outcome(struct pg_conn *db, const struct entry_ref *ref
             st = store_migrations_mark_applied(db, ref->universe, ref->datastore, *version, chain.n,
                                                err);
             *version = chain.n;
+            out->migrated = true;
         }
     }
     migration_chain_free(&chain);
@@ -272,6 +274,7 @@ static ds_status attempt(struct ds_ctx *ctx, struct pg_conn *db, const struct en
         st = pg_command(db, "COMMIT", err);
     else
         pg_rollback(db);
+    if (st == DS_OK && out->changed && out->migrated) metrics_migration(ctx->metrics);
     return st;
 }
 
@@ -282,6 +285,7 @@ ds_status entries_write_in_transaction(struct ds_ctx *ctx, struct pg_conn *db,
     bool retry;
     memset(out, 0, sizeof *out);
     ds_status st = write_in_tx(ctx, db, ref, spec, out, &retry, err);
+    if (st == DS_OK && out->changed && out->migrated) metrics_migration(ctx->metrics);
     if (st != DS_OK) {
         write_outcome_free(out);
         if (retry)

@@ -55,6 +55,7 @@ struct write_outcome {
     char md5[25];
     char *user_ids;   /* owned */
     char *attributes; /* owned */
+    bool migrated;    /* the value was brought up its _version chain */
 };
 void write_outcome_free(struct write_outcome *o);
 

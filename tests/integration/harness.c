@@ -288,7 +288,9 @@ long long jint(struct json_object *o, const char *key)
 long long unique_universe(void)
 {
     static long long next;
-    if (!next) {
+    static pid_t owner; /* Check forks a child per test: each must draw its own ids */
+    if (!next || owner != getpid()) {
+        owner = getpid();
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         next = ((long long)getpid() * 1000003LL + ts.tv_nsec) % 100000000000LL + 1000;

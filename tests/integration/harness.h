@@ -77,5 +77,6 @@ Suite *migrations_suite(void);
 Suite *faults_suite(void);
 Suite *auth_suite(void);
 Suite *hostile_suite(void);
+Suite *ops_suite(void);
 
 #endif

@@ -1,0 +1,444 @@
+/* api/admin_import.c — POST /admin/v1/import[?universe=N]: loads a document made by
+ * GET /admin/v1/export (versions, metadata and version ids restored byte-exact), or
+ * MockDataStoreService's JSON layout
+ *   {"DataStore":{name:{scope:{key:value}}},"OrderedDataStore":{name:{scope:{key:int}}},
+ *    "GlobalDataStore":{key:value}}   (GlobalDataStore → data store "GlobalDataStore")
+ * whose entries become version 1 written now. The document is walked as raw text (no tree:
+ * values are copied byte-exact), entries are written as idempotent upserts, 500 per
+ * transaction; an entry that breaks a limit is skipped and reported by key. */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/admin_transfer.h"
+#include "core/clock.h"
+#include "core/digest.h"
+#include "core/json_text.h"
+#include "core/limits.h"
+#include "http/reply.h"
+#include "pg/query.h"
+#include "service/migrations.h"
+#include "store/transfer.h"
+
+#define BATCH 500
+#define MAX_REPORTED 100
+
+struct import_run {
+    struct ds_request *req;
+    const char *doc;
+    int64_t universe, now;
+    int in_batch;
+    int64_t stores, entries, versions, ordered, failed;
+    struct json_object *errors;
+    struct ds_error db_err; /* a database failure ends the import */
+    bool db_failed;
+};
+
+/* A JSON string span decoded (caller frees); NULL if the span is not a string. */
+static char *span_string(const char *doc, size_t off, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (!copy) return NULL;
+    memcpy(copy, doc + off, len);
+    copy[len] = '\0';
+    struct json_object *o = json_tokener_parse(copy);
+    free(copy);
+    char *out = json_object_is_type(o, json_type_string) ? strdup(json_object_get_string(o)) : NULL;
+    json_object_put(o);
+    return out;
+}
+
+/* A raw object key (between its quotes) decoded. */
+static char *key_string(const char *doc, size_t off, size_t len)
+{
+    char *quoted = malloc(len + 3);
+    if (!quoted) return NULL;
+    quoted[0] = '"';
+    memcpy(quoted + 1, doc + off, len);
+    quoted[len + 1] = '"';
+    quoted[len + 2] = '\0';
+    char *out = span_string(quoted, 0, len + 2);
+    free(quoted);
+    return out;
+}
+
+static char *member_string(const char *doc, size_t off, size_t len, const char *name)
+{
+    size_t o, l;
+    return json_text_member(doc + off, len, name, &o, &l) ? span_string(doc + off, o, l) : NULL;
+}
+
+static bool member_span(const char *doc, size_t off, size_t len, const char *name, size_t *o,
+                        size_t *l)
+{
+    if (!json_text_member(doc + off, len, name, o, l)) return false;
+    *o += off;
+    return true;
+}
+
+static bool member_i64(const char *doc, size_t off, size_t len, const char *name, int64_t *out)
+{
+    size_t o, l;
+    return member_span(doc, off, len, name, &o, &l) && parse_integral(doc + o, l, out);
+}
+
+static int64_t member_time(const char *doc, size_t off, size_t len, const char *name, int64_t def)
+{
+    char *s = member_string(doc, off, len, name);
+    int64_t t;
+    bool ok = s && clock_parse_rfc3339(s, &t);
+    free(s);
+    return ok ? t : def;
+}
+
+static void report(struct import_run *run, const char *store, const char *scope, const char *key,
+                   const char *reason)
+{
+    run->failed++;
+    if (json_object_array_length(run->errors) >= MAX_REPORTED) return;
+    struct json_object *e = json_object_new_object();
+    if (!e) return;
+    json_object_object_add(e, "datastore", json_object_new_string(store ? store : ""));
+    json_object_object_add(e, "scope", json_object_new_string(scope ? scope : ""));
+    json_object_object_add(e, "key", json_object_new_string(key ? key : ""));
+    json_object_object_add(e, "reason", json_object_new_string(reason));
+    json_object_array_add(run->errors, e);
+}
+
+/* Counts one written row; commits and begins a new transaction every BATCH rows. */
+static bool written(struct import_run *run)
+{
+    if (++run->in_batch < BATCH) return true;
+    run->in_batch = 0;
+    if (pg_command(run->req->db, "COMMIT", &run->db_err) != DS_OK ||
+        pg_command(run->req->db, "BEGIN", &run->db_err) != DS_OK) {
+        run->db_failed = true;
+        return false;
+    }
+    return true;
+}
+
+static bool db_ok(struct import_run *run, ds_status st, const struct ds_error *err)
+{
+    if (st == DS_OK) return written(run);
+    run->db_err = *err;
+    run->db_failed = true;
+    return false;
+}
+
+/* Fills the metadata of r from an entry/version object; reason on failure. */
+static const char *metadata(const char *doc, size_t off, size_t len, struct import_row *r,
+                            char **users, char **attributes)
+{
+    size_t o, l;
+    struct ds_error err;
+    char *text = NULL;
+    *users = *attributes = NULL;
+    if (member_span(doc, off, len, "users", &o, &l) && (text = strndup(doc + o, l)) &&
+        parse_user_ids(text, users, &err) != DS_OK) {
+        free(text);
+        return "users must be an array of at most 4 user ids";
+    }
+    free(text);
+    text = NULL;
+    if (member_span(doc, off, len, "attributes", &o, &l) && (text = strndup(doc + o, l)) &&
+        parse_attributes(text, attributes, &err) != DS_OK) {
+        free(text);
+        free(*users);
+        *users = NULL;
+        return "attributes must be a JSON object under 300 bytes";
+    }
+    free(text);
+    r->user_ids = *users ? *users : "[]";
+    r->attributes = *attributes ? *attributes : "{}";
+    return NULL;
+}
+
+static void import_versions(struct import_run *run, struct import_row base, size_t off, size_t len)
+{
+    size_t pos = 0, eo, el;
+    while (!run->db_failed && json_text_array_next(run->doc + off, len, &pos, &eo, &el)) {
+        eo += off;
+        struct import_row r = base;
+        char md5[25], *users, *attributes;
+        size_t vo, vl;
+        if (!member_i64(run->doc, eo, el, "versionSeq", &r.version_seq) || r.version_seq < 1 ||
+            r.version_seq >= base.version_seq) {
+            report(run, base.datastore, base.scope, base.key,
+                   "a version needs versionSeq "
+                   "below the entry's");
+            continue;
+        }
+        r.version_us = member_time(run->doc, eo, el, "versionTime", base.created_us);
+        int64_t superseded = member_time(run->doc, eo, el, "supersededTime", r.version_us);
+        r.deleted = member_span(run->doc, eo, el, "deleted", &vo, &vl) && vl == 4 &&
+                    !memcmp(run->doc + vo, "true", 4);
+        r.value = NULL;
+        r.value_len = 0;
+        r.md5 = NULL;
+        if (!r.deleted && member_span(run->doc, eo, el, "value", &vo, &vl)) {
+            r.value = run->doc + vo;
+            r.value_len = vl;
+            md5_base64(r.value, r.value_len, md5);
+            r.md5 = md5;
+        }
+        const char *why = metadata(run->doc, eo, el, &r, &users, &attributes);
+        if (why) {
+            report(run, base.datastore, base.scope, base.key, why);
+            continue;
+        }
+        struct ds_error err;
+        if (db_ok(run, store_import_version(run->req->db, &r, superseded, &err), &err))
+            run->versions++;
+        free(users);
+        free(attributes);
+    }
+}
+
+static void import_entry(struct import_run *run, const char *store, size_t off, size_t len)
+{
+    char *scope = member_string(run->doc, off, len, "scope");
+    char *key = member_string(run->doc, off, len, "key");
+    struct ds_error err;
+    size_t vo = 0, vl = 0;
+    const char *why = NULL;
+    if (!scope || !key || check_scope(scope, &err) != DS_OK || check_entry_key(key, &err) != DS_OK)
+        why = "scope and key must be valid strings";
+    else if (!member_span(run->doc, off, len, "value", &vo, &vl) ||
+             check_value(run->doc + vo, vl, &err) != DS_OK)
+        why = "value must be JSON of at most 4 MiB";
+    struct import_row r = {
+        .universe = run->universe, .datastore = store, .scope = scope, .key = key};
+    char md5[25], *users = NULL, *attributes = NULL;
+    if (!why) why = metadata(run->doc, off, len, &r, &users, &attributes);
+    if (why) {
+        report(run, store, scope, key, why);
+        free(scope);
+        free(key);
+        return;
+    }
+    r.created_us = member_time(run->doc, off, len, "createdTime", run->now);
+    if (!member_i64(run->doc, off, len, "versionSeq", &r.version_seq) || r.version_seq < 1)
+        r.version_seq = 1;
+    r.version_us = member_time(run->doc, off, len, "versionTime", r.created_us);
+    r.value = run->doc + vo;
+    r.value_len = vl;
+    md5_base64(r.value, r.value_len, md5);
+    r.md5 = md5;
+    r.schema_version = migrations_version_of_text(r.value, r.value_len);
+    if (r.schema_version < 0) r.schema_version = 0;
+    if (db_ok(run, store_import_entry(run->req->db, &r, &err), &err)) {
+        run->entries++;
+        size_t so, sl;
+        if (member_span(run->doc, off, len, "versions", &so, &sl)) import_versions(run, r, so, sl);
+    }
+    free(users);
+    free(attributes);
+    free(scope);
+    free(key);
+}
+
+static bool store_ok(struct import_run *run, const char *name, int64_t created)
+{
+    struct ds_error err;
+    if (!name || check_datastore_name(name, &err) != DS_OK) {
+        report(run, name, NULL, NULL, "not a valid data store name");
+        return false;
+    }
+    if (!db_ok(run, store_import_store(run->req->db, run->universe, name, created, &err), &err))
+        return false;
+    run->stores++;
+    return true;
+}
+
+static void import_ordered_entry(struct import_run *run, const char *store, const char *scope,
+                                 const char *key, const char *raw, size_t len)
+{
+    struct ds_error err;
+    int64_t value;
+    if (!scope || !key || check_scope(scope, &err) != DS_OK ||
+        check_entry_key(key, &err) != DS_OK || !parse_integral(raw, len, &value)) {
+        report(run, store, scope, key, "an ordered entry needs a scope, a key and an integer");
+        return;
+    }
+    if (db_ok(run,
+              store_import_ordered(run->req->db, run->universe, store, scope, key, value, run->now,
+                                   &err),
+              &err))
+        run->ordered++;
+}
+
+/* Our export format. */
+static void import_export(struct import_run *run, size_t len)
+{
+    const char *doc = run->doc;
+    size_t so, sl, pos = 0, eo, el;
+    if (member_span(doc, 0, len, "dataStores", &so, &sl)) {
+        while (!run->db_failed && json_text_array_next(doc + so, sl, &pos, &eo, &el)) {
+            eo += so;
+            char *name = member_string(doc, eo, el, "name");
+            size_t xo, xl, p2 = 0, io, il;
+            if (store_ok(run, name, member_time(doc, eo, el, "createdTime", run->now)) &&
+                member_span(doc, eo, el, "entries", &xo, &xl))
+                while (!run->db_failed && json_text_array_next(doc + xo, xl, &p2, &io, &il))
+                    import_entry(run, name, xo + io, il);
+            free(name);
+        }
+    }
+    pos = 0;
+    if (member_span(doc, 0, len, "orderedDataStores", &so, &sl)) {
+        while (!run->db_failed && json_text_array_next(doc + so, sl, &pos, &eo, &el)) {
+            eo += so;
+            char *name = member_string(doc, eo, el, "name");
+            size_t xo, xl, p2 = 0, io, il, vo, vl;
+            struct ds_error err;
+            if (name && check_datastore_name(name, &err) == DS_OK &&
+                member_span(doc, eo, el, "entries", &xo, &xl)) {
+                while (!run->db_failed && json_text_array_next(doc + xo, xl, &p2, &io, &il)) {
+                    io += xo;
+                    char *scope = member_string(doc, io, il, "scope");
+                    char *key = member_string(doc, io, il, "key");
+                    bool has = member_span(doc, io, il, "value", &vo, &vl);
+                    import_ordered_entry(run, name, scope, key, has ? doc + vo : "", has ? vl : 0);
+                    free(scope);
+                    free(key);
+                }
+            } else {
+                report(run, name, NULL, NULL, "not a valid ordered data store");
+            }
+            free(name);
+        }
+    }
+}
+
+/* MockDataStoreService: {name: {scope: {key: value}}} for one kind. */
+static void import_mock_kind(struct import_run *run, size_t off, size_t len, bool ordered)
+{
+    const char *doc = run->doc;
+    size_t p1 = 0, ko, kl, so, sl;
+    while (!run->db_failed && json_text_object_next(doc + off, len, &p1, &ko, &kl, &so, &sl)) {
+        char *name = key_string(doc + off, ko, kl);
+        so += off;
+        if (!ordered && !store_ok(run, name, run->now)) {
+            free(name);
+            continue;
+        }
+        size_t p2 = 0, ko2, kl2, eo, el;
+        while (!run->db_failed && json_text_object_next(doc + so, sl, &p2, &ko2, &kl2, &eo, &el)) {
+            char *scope = key_string(doc + so, ko2, kl2);
+            eo += so;
+            size_t p3 = 0, ko3, kl3, vo, vl;
+            while (!run->db_failed &&
+                   json_text_object_next(doc + eo, el, &p3, &ko3, &kl3, &vo, &vl)) {
+                char *key = key_string(doc + eo, ko3, kl3);
+                vo += eo;
+                if (ordered) {
+                    import_ordered_entry(run, name, scope, key, doc + vo, vl);
+                } else {
+                    /* A tiny entry object for import_entry: reuse its checks. */
+                    char *obj = NULL;
+                    struct json_object *s = json_object_new_string(scope ? scope : ""),
+                                       *k = json_object_new_string(key ? key : "");
+                    if (s && k &&
+                        asprintf(&obj, "{\"scope\":%s,\"key\":%s,\"value\":%.*s}",
+                                 json_object_to_json_string(s), json_object_to_json_string(k),
+                                 (int)vl, doc + vo) > 0) {
+                        const char *saved = run->doc;
+                        run->doc = obj;
+                        import_entry(run, name, 0, strlen(obj));
+                        run->doc = saved;
+                    }
+                    free(obj);
+                    json_object_put(s);
+                    json_object_put(k);
+                }
+                free(key);
+            }
+            free(scope);
+        }
+        free(name);
+    }
+}
+
+static void import_mock(struct import_run *run, size_t len)
+{
+    size_t o, l;
+    if (member_span(run->doc, 0, len, "DataStore", &o, &l)) import_mock_kind(run, o, l, false);
+    if (member_span(run->doc, 0, len, "OrderedDataStore", &o, &l))
+        import_mock_kind(run, o, l, true);
+    if (member_span(run->doc, 0, len, "GlobalDataStore", &o, &l) && !run->db_failed) {
+        /* {key: value} → data store "GlobalDataStore", scope "global" */
+        char *wrapped = NULL;
+        if (asprintf(&wrapped, "{\"GlobalDataStore\":{\"global\":%.*s}}", (int)l, run->doc + o) >
+            0) {
+            const char *saved = run->doc;
+            run->doc = wrapped;
+            import_mock_kind(run, 0, strlen(wrapped), false);
+            run->doc = saved;
+        }
+        free(wrapped);
+    }
+}
+
+void admin_import(struct ds_request *req)
+{
+    const char *doc = req->body;
+    size_t len = req->body_len, o, l;
+    bool object =
+        json_text_valid(doc, len, LIMIT_JSON_DEPTH + 8, NULL) && doc[strspn(doc, " \t\r\n")] == '{';
+    char *format = object ? member_string(doc, 0, len, "format") : NULL;
+    bool ours = format && !strcmp(format, "datastored-export");
+    free(format);
+    bool mock = object && !ours &&
+                (json_text_member(doc, len, "DataStore", &o, &l) ||
+                 json_text_member(doc, len, "OrderedDataStore", &o, &l) ||
+                 json_text_member(doc, len, "GlobalDataStore", &o, &l));
+    if (!ours && !mock) {
+        reply_fail(req, 400, NULL,
+                   "The body must be a datastored export (\"format\":\"datastored-export\") or a "
+                   "MockDataStoreService JSON object (DataStore, OrderedDataStore, "
+                   "GlobalDataStore).");
+        return;
+    }
+    struct import_run run = {.req = req, .doc = doc, .now = clock_now_us(&req->ctx->clock)};
+    const char *u = req_query(req, "universe");
+    char *end;
+    errno = 0;
+    long long universe = u ? strtoll(u, &end, 10) : 0;
+    if (u && (errno || end == u || *end || universe <= 0)) universe = -1;
+    if (!u && ours && !member_i64(doc, 0, len, "universe", &run.universe)) universe = -1;
+    if (u || !ours) run.universe = universe;
+    if (run.universe <= 0) {
+        reply_fail(req, 400, "InvalidUniverseId",
+                   "Name the universe: ?universe=N (required for MockDataStoreService files).");
+        return;
+    }
+    run.errors = json_object_new_array();
+    struct ds_error err;
+    if (!run.errors || pg_command(req->db, "BEGIN", &err) != DS_OK) {
+        json_object_put(run.errors);
+        reply_fail(req, 503, NULL, "The database is unavailable; retry later.");
+        return;
+    }
+    if (ours)
+        import_export(&run, len);
+    else
+        import_mock(&run, len);
+    if (run.db_failed || pg_command(req->db, "COMMIT", &run.db_err) != DS_OK) {
+        pg_rollback(req->db);
+        json_object_put(run.errors);
+        reply_error(req, &run.db_err); /* earlier batches stay: importing again is idempotent */
+        return;
+    }
+    struct json_object *out = json_object_new_object();
+    json_object_object_add(out, "universe", json_object_new_int64(run.universe));
+    json_object_object_add(out, "dataStores", json_object_new_int64(run.stores));
+    json_object_object_add(out, "entries", json_object_new_int64(run.entries));
+    json_object_object_add(out, "versions", json_object_new_int64(run.versions));
+    json_object_object_add(out, "orderedEntries", json_object_new_int64(run.ordered));
+    json_object_object_add(out, "failed", json_object_new_int64(run.failed));
+    json_object_object_add(out, "errors", run.errors);
+    reply_json(req, 200, out);
+}
