@@ -138,34 +138,9 @@ void park_stop(struct park_lot *lot)
     lot->running = false;
 }
 
-enum park_result park_request_for(struct park_lot *lot, struct ds_request *req, int64_t delay_ms)
-{
-    if (req->waiter) return PARK_CLOSED; /* holds are taken before any queue */
-    struct park_waiter *w = calloc(1, sizeof *w);
-    if (!w) return PARK_CLOSED;
-    w->req = req;
-    w->real_time = true;
-    w->wake_at_us = monotonic_us() + delay_ms * 1000;
-    pthread_mutex_lock(&lot->mu);
-    if (lot->stop) {
-        pthread_mutex_unlock(&lot->mu);
-        free(w);
-        return PARK_CLOSED;
-    }
-    struct park_waiter **tail = &lot->waiters;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = w;
-    req->waiter = w;
-    req->parked = true;
-    MHD_suspend_connection(req->conn);
-    pthread_cond_signal(&lot->cv);
-    pthread_mutex_unlock(&lot->mu);
-    return PARK_OK;
-}
-
-enum park_result park_request(struct park_lot *lot, struct ds_request *req, const char *key,
-                              int64_t wake_at_us, int max_depth)
+/* Adds req to the lot (or re-arms its waiter) and suspends its connection. */
+static enum park_result enqueue(struct park_lot *lot, struct ds_request *req, const char *key,
+                                int64_t wake_at_us, int max_depth, bool real_time)
 {
     pthread_mutex_lock(&lot->mu);
     if (lot->stop) {
@@ -196,6 +171,7 @@ enum park_result park_request(struct park_lot *lot, struct ds_request *req, cons
         }
         w->req = req;
         w->wake_at_us = wake_at_us;
+        w->real_time = real_time;
         *tail = w;
         req->waiter = w;
     }
@@ -204,6 +180,18 @@ enum park_result park_request(struct park_lot *lot, struct ds_request *req, cons
     pthread_cond_signal(&lot->cv);
     pthread_mutex_unlock(&lot->mu);
     return PARK_OK;
+}
+
+enum park_result park_request(struct park_lot *lot, struct ds_request *req, const char *key,
+                              int64_t wake_at_us, int max_depth)
+{
+    return enqueue(lot, req, key, wake_at_us, max_depth, false);
+}
+
+enum park_result park_request_for(struct park_lot *lot, struct ds_request *req, int64_t delay_ms)
+{
+    if (req->waiter) return PARK_CLOSED; /* holds are taken before any queue */
+    return enqueue(lot, req, NULL, monotonic_us() + delay_ms * 1000, 0, true);
 }
 
 void park_release(struct park_lot *lot, struct ds_request *req)

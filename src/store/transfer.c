@@ -8,6 +8,16 @@
     " version_hour_first, deleted, value, value_md5, content_length, user_ids, attributes,"        \
     " schema_version"
 
+/* Keyset pages in (scope, key) order, as the rest of this scope and then the next scopes:
+ * with a row comparison (scope, key) > ($3, $4) PostgreSQL misestimates the rows and may
+ * scan another index and sort — 200 ms a page on a million entries instead of 0.4 ms. The
+ * second branch only runs when the first leaves the page short. */
+#define ENTRY_PAGE                                                                                 \
+    "scope, key, created_us, version_seq, version_us, value, user_ids, attributes FROM entries"    \
+    " WHERE universe_id = $1 AND datastore = $2 AND NOT deleted"
+#define ORDERED_PAGE                                                                               \
+    "scope, key, value FROM ordered_entries WHERE universe_id = $1 AND datastore = $2"
+
 const struct pg_statement transfer_statements[] = {
     /* name, created_us */
     {"xfer_stores",
@@ -15,9 +25,8 @@ const struct pg_statement transfer_statements[] = {
      " AND ($2::text IS NULL OR name = $2) ORDER BY name"},
     /* scope, key, created_us, version_seq, version_us, value, user_ids, attributes */
     {"xfer_entries",
-     "SELECT scope, key, created_us, version_seq, version_us, value, user_ids, attributes"
-     " FROM entries WHERE universe_id = $1 AND datastore = $2 AND NOT deleted"
-     " AND (scope, key) > ($3, $4) ORDER BY scope, key LIMIT $5"},
+     "(SELECT " ENTRY_PAGE " AND scope = $3 AND key > $4 ORDER BY key LIMIT $5)"
+     " UNION ALL (SELECT " ENTRY_PAGE " AND scope > $3 ORDER BY scope, key LIMIT $5) LIMIT $5"},
     /* version_seq, version_us, deleted, value, user_ids, attributes, superseded_us */
     {"xfer_versions",
      "SELECT version_seq, version_us, deleted, value, user_ids, attributes, superseded_us"
@@ -28,8 +37,8 @@ const struct pg_statement transfer_statements[] = {
                             " AND ($2::text IS NULL OR datastore = $2) ORDER BY 1"},
     /* scope, key, value */
     {"xfer_ordered",
-     "SELECT scope, key, value FROM ordered_entries WHERE universe_id = $1 AND datastore = $2"
-     " AND (scope, key) > ($3, $4) ORDER BY scope, key LIMIT $5"},
+     "(SELECT " ORDERED_PAGE " AND scope = $3 AND key > $4 ORDER BY key LIMIT $5)"
+     " UNION ALL (SELECT " ORDERED_PAGE " AND scope > $3 ORDER BY scope, key LIMIT $5) LIMIT $5"},
     {"xfer_put_store", "INSERT INTO datastores (universe_id, name, created_us) VALUES ($1, $2, $3)"
                        " ON CONFLICT (universe_id, name) DO UPDATE SET deleted_us = NULL"},
     {"xfer_put_entry",

@@ -307,3 +307,13 @@ int proc_parked_requests(const struct ds_proc *p)
     http_free(&r);
     return n;
 }
+
+void clock_advance(const struct ds_proc *p, double seconds)
+{
+    char body[64];
+    snprintf(body, sizeof body, "{\"seconds\": %.3f}", seconds);
+    struct http_resp r =
+        http_do("POST", url_of(p, "/admin/v1/clock:advance"), body, strlen(body), NULL);
+    ck_assert_msg(r.status == 200, "advance: %ld %s", r.status, r.body);
+    http_free(&r);
+}

@@ -61,6 +61,9 @@ char *url_of(const struct ds_proc *p, const char *fmt, ...) __attribute__((forma
 const char *jstr(struct json_object *o, const char *key);
 long long jint(struct json_object *o, const char *key);
 
+/* POST /admin/v1/clock:advance on p (virtual clock); fails the test otherwise. */
+void clock_advance(const struct ds_proc *p, double seconds);
+
 /* A universe id unique to this test process (tests share servers, not universes). */
 long long unique_universe(void);
 

@@ -122,16 +122,6 @@ static struct json_object *get_json(const char *url, long want)
     return o;
 }
 
-static void advance(const struct ds_proc *p, double seconds)
-{
-    char body[64];
-    snprintf(body, sizeof body, "{\"seconds\": %.3f}", seconds);
-    struct http_resp r =
-        http_do("POST", url_of(p, "/admin/v1/clock:advance"), body, strlen(body), NULL);
-    ck_assert_msg(r.status == 200, "advance: %ld %s", r.status, r.body);
-    http_free(&r);
-}
-
 /* An error fault answers in each family's own error format, with Retry-After on 503. */
 START_TEST(error_in_each_family)
 {
@@ -508,7 +498,7 @@ START_TEST(time_window_on_the_service_clock)
              "\"ttlSeconds\":60}",
              u);
     ck_assert_int_eq(v1_get(&srv_a, u, "k"), 500);
-    advance(&srv_a, 61);
+    clock_advance(&srv_a, 61);
     ck_assert_int_ne(v1_get(&srv_a, u, "k"), 500);
 
     clear_rules(&srv_a);
@@ -518,7 +508,7 @@ START_TEST(time_window_on_the_service_clock)
                             "\"startTime\":\"%s\"}",
                             u, jstr(c, "time"));
     json_object_put(c);
-    advance(&srv_a, 0.5);
+    clock_advance(&srv_a, 0.5);
     ck_assert_int_eq(v1_get(&srv_a, u, "k"), 500);
     struct json_object *o = get_json(url_of(&srv_a, "/admin/v1/faults/%lld", id), 200);
     ck_assert_ptr_nonnull(jstr(o, "startTime"));

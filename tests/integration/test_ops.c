@@ -221,7 +221,29 @@ START_TEST(export_reset_import_round_trip)
     ck_assert_int_eq(r.status, 200);
     http_free(&r);
 
+    /* 510 more entries over three scopes: the export pages (200 rows) across scopes. */
+    size_t cap = 64 * 1024, n = 0;
+    char *bulk = malloc(cap);
+    ck_assert_ptr_nonnull(bulk);
+    n += (size_t)snprintf(bulk + n, cap - n, "{\"DataStore\":{\"Bulk\":{");
+    for (int sc = 0; sc < 3; sc++) {
+        n += (size_t)snprintf(bulk + n, cap - n, "%s\"scope%d\":{", sc ? "," : "", sc);
+        for (int k = 0; k < 170; k++)
+            n += (size_t)snprintf(bulk + n, cap - n, "%s\"key%03d\":%d", k ? "," : "", k, k);
+        n += (size_t)snprintf(bulk + n, cap - n, "}");
+    }
+    n += (size_t)snprintf(bulk + n, cap - n, "}}}");
+    r = http_do("POST", url_of(&srv, "/admin/v1/import?universe=%lld", u), bulk, n, NULL);
+    ck_assert_int_eq(r.status, 200);
+    http_free(&r);
+    free(bulk);
+
     char *before = export_of(u);
+    int keys = 0;
+    for (const char *p = before; (p = strstr(p, "\"key\":")); p++)
+        keys++;
+    ck_assert_int_eq(keys, 514); /* 513 entries and 1 ordered entry */
+    ck_assert_ptr_nonnull(strstr(before, "\"key\":\"key169\",\"createdTime\""));
     ck_assert_ptr_nonnull(strstr(before, "\"value\":{\"coins\": 1.50, \"name\":\"\\u00e9\"}"));
     ck_assert_ptr_nonnull(strstr(before, "\"attributes\":{\"tier\":\"a\"}"));
 
@@ -242,7 +264,7 @@ START_TEST(export_reset_import_round_trip)
     r = http_do("POST", url_of(&srv, "/admin/v1/import"), before, strlen(before), NULL);
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
     struct json_object *o = http_json(&r);
-    ck_assert_int_eq(jint(o, "entries"), 3);
+    ck_assert_int_eq(jint(o, "entries"), 513);
     ck_assert_int_eq(jint(o, "versions"), 2);
     ck_assert_int_eq(jint(o, "orderedEntries"), 1);
     ck_assert_int_eq(jint(o, "failed"), 0);

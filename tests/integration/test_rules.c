@@ -62,16 +62,6 @@ static long post(const struct ds_proc *p, long long u, const char *key, const ch
     return st;
 }
 
-static void advance(const struct ds_proc *p, double seconds)
-{
-    char body[64];
-    snprintf(body, sizeof body, "{\"seconds\": %.3f}", seconds);
-    struct http_resp r =
-        http_do("POST", url_of(p, "/admin/v1/clock:advance"), body, strlen(body), NULL);
-    ck_assert_msg(r.status == 200, "advance: %ld %s", r.status, r.body);
-    http_free(&r);
-}
-
 static void wait_parked(const struct ds_proc *p, int n)
 {
     for (int i = 0; i < 200 && proc_parked_requests(p) != n; i++) {
@@ -107,7 +97,7 @@ START_TEST(virtual_clock_moves_on_request)
     double before = json_object_get_double(json_object_object_get(o, "offsetSeconds"));
     json_object_put(o);
     http_free(&r);
-    advance(&queue_srv, 1.5);
+    clock_advance(&queue_srv, 1.5);
     r = http_do("GET", url_of(&reject_srv, "/admin/v1/clock"), NULL, 0, NULL); /* other instance */
     o = http_json(&r);
     double after = json_object_get_double(json_object_object_get(o, "offsetSeconds"));
@@ -140,7 +130,7 @@ START_TEST(queued_write_waits_for_window)
     ck_assert_int_eq(r.status, 200); /* reads are never held */
     ck_assert_str_eq(r.body, "1");
     http_free(&r);
-    advance(&queue_srv, 6);
+    clock_advance(&queue_srv, 6);
     pthread_join(t, NULL);
     ck_assert_int_eq(w.status, 200);
     r = http_do("GET", entry_url(&queue_srv, u, "k"), NULL, 0, NULL);
@@ -164,7 +154,7 @@ START_TEST(reject_mode_and_shared_cooldown)
     ck_assert_str_eq(jstr(o, "error"), "RESOURCE_EXHAUSTED");
     json_object_put(o);
     http_free(&r);
-    advance(&queue_srv, 6);
+    clock_advance(&queue_srv, 6);
     ck_assert_int_eq(post(&reject_srv, u, "k", "3", NULL), 200);
     ck_assert_int_eq(post(&queue_srv, u, "other", "1", NULL), 200); /* other keys unaffected */
 }
@@ -195,7 +185,7 @@ START_TEST(queue_of_thirty)
     json_object_put(o);
     http_free(&r);
     for (int i = 0; i < 30; i++) {
-        advance(&queue_srv, 6);
+        clock_advance(&queue_srv, 6);
         pthread_join(t[i], NULL);
         ck_assert_int_eq(w[i].status, 200);
         r = http_do("GET", entry_url(&queue_srv, u, "q"), NULL, 0, NULL);
@@ -217,7 +207,7 @@ START_TEST(disconnect_frees_slot)
     ck_assert_int_eq(curl_easy_perform(c), CURLE_OPERATION_TIMEDOUT);
     curl_easy_cleanup(c);
     wait_parked(&queue_srv, 0);
-    advance(&queue_srv, 6);
+    clock_advance(&queue_srv, 6);
     struct http_resp r = http_do("GET", entry_url(&queue_srv, u, "d"), NULL, 0, NULL);
     ck_assert_str_eq(r.body, "1");
     http_free(&r);
@@ -235,7 +225,7 @@ START_TEST(current_profile_throughput)
     memset(big, 'x', n);
     big[0] = big[n - 1] = '"';
     big[n] = '\0';
-    advance(&current_srv, 120); /* a fresh window */
+    clock_advance(&current_srv, 120); /* a fresh window */
     for (int i = 0; i < 4; i++)
         ck_assert_int_eq(post(&current_srv, u, "big", big, NULL), 200);
     struct http_resp r;
@@ -247,7 +237,7 @@ START_TEST(current_profile_throughput)
     json_object_put(o);
     http_free(&r);
     ck_assert_int_eq(post(&current_srv, u, "small", "1", NULL), 200); /* per key */
-    advance(&current_srv, 120);
+    clock_advance(&current_srv, 120);
     ck_assert_int_eq(post(&current_srv, u, "big", big, NULL), 200);
     free(big);
 }
@@ -298,7 +288,7 @@ START_TEST(budgets_drain_and_refill)
     json_object_put(o);
     http_free(&r);
     ck_assert_int_eq(budget_of(u, "StandardWrite"), 60); /* other types untouched */
-    advance(&budget_srv, 30);
+    clock_advance(&budget_srv, 30);
     ck_assert_int_eq(budget_of(u, "StandardRead"), 30);
     budget_get(u, &r);
     ck_assert_int_eq(r.status, 404);
@@ -307,7 +297,7 @@ START_TEST(budgets_drain_and_refill)
                 12, NULL);
     ck_assert_int_eq(r.status, 200);
     http_free(&r);
-    advance(&budget_srv, 60);
+    clock_advance(&budget_srv, 60);
     ck_assert_int_eq(budget_of(u, "StandardRead"), 160);
     r = http_do("PUT", url_of(&budget_srv, "/admin/v1/universes/%lld/players", u), "{\"count\":-1}",
                 12, NULL);

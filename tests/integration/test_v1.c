@@ -15,7 +15,9 @@ static void setup(void)
 {
     snprintf(db, sizeof db, "%s", harness_fresh_database("ds_v1"));
     const char *a[] = {"--database-url", db, "--write-cooldown", "0", NULL};
-    const char *b[] = {"--database-url", db, "--write-cooldown", "0", "--keep-all-versions", "--purge-interval", "1", "--clock", "virtual", NULL};
+    const char *b[] = {
+        "--database-url",   db,  "--write-cooldown", "0",       "--keep-all-versions",
+        "--purge-interval", "1", "--clock",          "virtual", NULL};
     if (!proc_start(&srv, a) || !proc_start(&keep_all, b)) {
         fprintf(stderr, "server did not start: %s %s\n", srv.log_path, keep_all.log_path);
         exit(2);
@@ -695,8 +697,8 @@ START_TEST(purge_removes_expired_only)
         v1(&keep_all, "DELETE", u, "/datastore/entries/entry?datastoreName=Purge&entryKey=gone",
            NULL, NULL);
     http_free(&r);
-    r = http_do("POST", url_of(&keep_all, "/admin/v1/clock:advance"), "{\"seconds\": 2678400}",
-                21, NULL);
+    r = http_do("POST", url_of(&keep_all, "/admin/v1/clock:advance"), "{\"seconds\": 2678400}", 21,
+                NULL);
     ck_assert_int_eq(r.status, 200); /* 31 days later */
     http_free(&r);
     set_ok(&keep_all, u, "datastoreName=Purge&entryKey=p", "3"); /* supersedes 2 now */
@@ -707,8 +709,8 @@ START_TEST(purge_removes_expired_only)
     for (int i = 0; i < 100 && (versions != 2 || keys != 2); i++) {
         struct timespec ts = {0, 100 * 1000 * 1000};
         nanosleep(&ts, NULL); /* the purge runs every second on its own thread */
-        r = v1(&keep_all, "GET", u, "/datastore/entries/entry/versions?datastoreName=Purge&entryKey=p",
-               NULL, NULL);
+        r = v1(&keep_all, "GET", u,
+               "/datastore/entries/entry/versions?datastoreName=Purge&entryKey=p", NULL, NULL);
         versions = count_array(r.body, "versions");
         http_free(&r);
         r = v1(&keep_all, "GET", u, "/datastore/entries?datastoreName=Purge", NULL, NULL);
