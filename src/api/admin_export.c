@@ -333,7 +333,6 @@ void admin_export(struct ds_request *req)
     x->db = pg_pool_acquire(&req->ctx->pool, 5000, &err);
     if (!x->db ||
         pg_command(x->db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &err) != DS_OK) {
-        if (!x->db) x->phase = P_DONE;
         free_export(x);
         reply_error(req, &err);
         return;

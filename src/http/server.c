@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/auth.h"
 #include "http/park.h"
 #include "http/pipeline.h"
 #include "http/reply.h"
@@ -109,6 +110,19 @@ static void assign_request_id(struct ds_request *req)
                  (unsigned long long)atomic_fetch_add(&req->ctx->request_seq, 1) + 1);
 }
 
+/* An import may send a large body — but only a caller the admin API will accept, checked
+ * before the body is read, so nobody else can make the server buffer 256 MiB. */
+static bool import_allowed(struct ds_request *req)
+{
+    if (strcmp(req->method, "POST") != 0 || strcmp(req->path, HTTP_IMPORT_PATH) != 0) return false;
+    if (!req->ctx->keyring) return true;
+    bool malformed;
+    const char *key = auth_presented_key(req_header(req, "x-api-key"),
+                                         req_header(req, "authorization"), &malformed);
+    enum admin_access a = keyring_admin(req->ctx->keyring, malformed ? NULL : key);
+    return a == ADMIN_OPEN || a == ADMIN_GRANTED;
+}
+
 static void reply_too_large(struct ds_request *req)
 {
     reply_fail(req, 413, "ContentTooBig", "The request body is larger than %u bytes.",
@@ -134,9 +148,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         atomic_fetch_add(&ctx->inflight, 1);
         if (!req->path) return MHD_NO;
         assign_request_id(req);
-        req->body_max = strcmp(url, HTTP_IMPORT_PATH) == 0 && strcmp(method, "POST") == 0
-                            ? HTTP_IMPORT_MAX
-                            : HTTP_BODY_MAX;
+        req->body_max = import_allowed(req) ? HTTP_IMPORT_MAX : HTTP_BODY_MAX;
         if (reply_if_head_too_large(req)) return MHD_YES;
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);

@@ -242,6 +242,19 @@ START_TEST(admin_refuses_data_keys)
     struct http_resp r = http_do("GET", url_of(&srv, V2 "/S/entries", universe), NULL, 0, admin);
     ck_assert_int_eq(r.status, 401);
     http_free(&r);
+    /* Only the admin may send an import larger than an ordinary body. */
+    size_t big = 6 * 1024 * 1024;
+    char *body = malloc(big);
+    ck_assert_ptr_nonnull(body);
+    memset(body, ' ', big);
+    memcpy(body, "{\"DataStore\":{}}", 16);
+    r = http_do("POST", url_of(&srv, "/admin/v1/import?universe=%lld", universe), body, big, data);
+    ck_assert_int_eq(r.status, 413);
+    http_free(&r);
+    r = http_do("POST", url_of(&srv, "/admin/v1/import?universe=%lld", universe), body, big, admin);
+    ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+    http_free(&r);
+    free(body);
     r = http_do("GET", url_of(&srv, "/healthz"), NULL, 0, NULL); /* health needs no key */
     ck_assert_int_eq(r.status, 200);
     http_free(&r);
