@@ -197,17 +197,17 @@ static void import_versions(struct import_run *run, struct import_row base, size
     }
 }
 
-static void import_entry(struct import_run *run, const char *store, size_t off, size_t len)
+/* Writes one entry whose value is doc[vo, vo+vl). Times, version number, metadata and
+ * earlier versions come from the entry object doc[off, off+len) when it has them; with
+ * len 0 (a MockDataStoreService value) the entry is version 1, written now, no metadata. */
+static void put_entry(struct import_run *run, const char *store, const char *scope, const char *key,
+                      size_t vo, size_t vl, size_t off, size_t len)
 {
-    char *scope = member_string(run->doc, off, len, "scope");
-    char *key = member_string(run->doc, off, len, "key");
     struct ds_error err;
-    size_t vo = 0, vl = 0;
     const char *why = NULL;
     if (!scope || !key || check_scope(scope, &err) != DS_OK || check_entry_key(key, &err) != DS_OK)
         why = "scope and key must be valid strings";
-    else if (!member_span(run->doc, off, len, "value", &vo, &vl) ||
-             check_value(run->doc + vo, vl, &err) != DS_OK)
+    else if (check_value(run->doc + vo, vl, &err) != DS_OK)
         why = "value must be JSON of at most 4 MiB";
     struct import_row r = {
         .universe = run->universe, .datastore = store, .scope = scope, .key = key};
@@ -215,8 +215,6 @@ static void import_entry(struct import_run *run, const char *store, size_t off, 
     if (!why) why = metadata(run->doc, off, len, &r, &users, &attributes);
     if (why) {
         report(run, store, scope, key, why);
-        free(scope);
-        free(key);
         return;
     }
     r.created_us = member_time(run->doc, off, len, "createdTime", run->now);
@@ -236,6 +234,18 @@ static void import_entry(struct import_run *run, const char *store, size_t off, 
     }
     free(users);
     free(attributes);
+}
+
+/* An entry object of our export format. */
+static void import_entry(struct import_run *run, const char *store, size_t off, size_t len)
+{
+    char *scope = member_string(run->doc, off, len, "scope");
+    char *key = member_string(run->doc, off, len, "key");
+    size_t vo, vl;
+    if (member_span(run->doc, off, len, "value", &vo, &vl))
+        put_entry(run, store, scope, key, vo, vl, off, len);
+    else
+        report(run, store, scope, key, "an entry needs a value");
     free(scope);
     free(key);
 }
@@ -313,6 +323,23 @@ static void import_export(struct import_run *run, size_t len)
     }
 }
 
+/* MockDataStoreService: one scope's {key: value} at doc[off, off+len). */
+static void import_mock_scope(struct import_run *run, const char *store, const char *scope,
+                              size_t off, size_t len, bool ordered)
+{
+    const char *doc = run->doc;
+    size_t pos = 0, ko, kl, vo, vl;
+    while (!run->db_failed && json_text_object_next(doc + off, len, &pos, &ko, &kl, &vo, &vl)) {
+        char *key = key_string(doc + off, ko, kl);
+        vo += off;
+        if (ordered)
+            import_ordered_entry(run, store, scope, key, doc + vo, vl);
+        else
+            put_entry(run, store, scope, key, vo, vl, 0, 0);
+        free(key);
+    }
+}
+
 /* MockDataStoreService: {name: {scope: {key: value}}} for one kind. */
 static void import_mock_kind(struct import_run *run, size_t off, size_t len, bool ordered)
 {
@@ -321,42 +348,14 @@ static void import_mock_kind(struct import_run *run, size_t off, size_t len, boo
     while (!run->db_failed && json_text_object_next(doc + off, len, &p1, &ko, &kl, &so, &sl)) {
         char *name = key_string(doc + off, ko, kl);
         so += off;
-        if (!ordered && !store_ok(run, name, run->now)) {
-            free(name);
-            continue;
-        }
-        size_t p2 = 0, ko2, kl2, eo, el;
-        while (!run->db_failed && json_text_object_next(doc + so, sl, &p2, &ko2, &kl2, &eo, &el)) {
-            char *scope = key_string(doc + so, ko2, kl2);
-            eo += so;
-            size_t p3 = 0, ko3, kl3, vo, vl;
+        if (ordered || store_ok(run, name, run->now)) {
+            size_t p2 = 0, ko2, kl2, eo, el;
             while (!run->db_failed &&
-                   json_text_object_next(doc + eo, el, &p3, &ko3, &kl3, &vo, &vl)) {
-                char *key = key_string(doc + eo, ko3, kl3);
-                vo += eo;
-                if (ordered) {
-                    import_ordered_entry(run, name, scope, key, doc + vo, vl);
-                } else {
-                    /* A tiny entry object for import_entry: reuse its checks. */
-                    char *obj = NULL;
-                    struct json_object *s = json_object_new_string(scope ? scope : ""),
-                                       *k = json_object_new_string(key ? key : "");
-                    if (s && k &&
-                        asprintf(&obj, "{\"scope\":%s,\"key\":%s,\"value\":%.*s}",
-                                 json_object_to_json_string(s), json_object_to_json_string(k),
-                                 (int)vl, doc + vo) > 0) {
-                        const char *saved = run->doc;
-                        run->doc = obj;
-                        import_entry(run, name, 0, strlen(obj));
-                        run->doc = saved;
-                    }
-                    free(obj);
-                    json_object_put(s);
-                    json_object_put(k);
-                }
-                free(key);
+                   json_text_object_next(doc + so, sl, &p2, &ko2, &kl2, &eo, &el)) {
+                char *scope = key_string(doc + so, ko2, kl2);
+                import_mock_scope(run, name, scope, so + eo, el, ordered);
+                free(scope);
             }
-            free(scope);
         }
         free(name);
     }
@@ -368,18 +367,10 @@ static void import_mock(struct import_run *run, size_t len)
     if (member_span(run->doc, 0, len, "DataStore", &o, &l)) import_mock_kind(run, o, l, false);
     if (member_span(run->doc, 0, len, "OrderedDataStore", &o, &l))
         import_mock_kind(run, o, l, true);
-    if (member_span(run->doc, 0, len, "GlobalDataStore", &o, &l) && !run->db_failed) {
-        /* {key: value} → data store "GlobalDataStore", scope "global" */
-        char *wrapped = NULL;
-        if (asprintf(&wrapped, "{\"GlobalDataStore\":{\"global\":%.*s}}", (int)l, run->doc + o) >
-            0) {
-            const char *saved = run->doc;
-            run->doc = wrapped;
-            import_mock_kind(run, 0, strlen(wrapped), false);
-            run->doc = saved;
-        }
-        free(wrapped);
-    }
+    /* {key: value} → data store "GlobalDataStore", scope "global" */
+    if (member_span(run->doc, 0, len, "GlobalDataStore", &o, &l) && !run->db_failed &&
+        store_ok(run, "GlobalDataStore", run->now))
+        import_mock_scope(run, "GlobalDataStore", "global", o, l, false);
 }
 
 void admin_import(struct ds_request *req)

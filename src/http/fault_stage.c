@@ -106,7 +106,7 @@ bool fault_stage(struct ds_request *req)
 {
     struct fault_injector *fi = req->ctx->faults;
     struct fault_request fr;
-    if (!fi || !describe(req, &fr)) return true;
+    if (!fi || atomic_load(&fi->n_rules) == 0 || !describe(req, &fr)) return true;
     struct fault_fired f;
     if (!faults_decide(fi, &fr, req->method, req->path, &f)) return true;
     log_debug("fault rule %lld fires on %s %s: %s", (long long)f.rule_id, req->method, req->path,
