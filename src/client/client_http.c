@@ -130,7 +130,7 @@ void dsc_begin(dsc_client *c)
 
 dsc_result dsc_fail(dsc_client *c, dsc_result result, const char *fmt, ...)
 {
-    c->error.result = result;
+    c->error = (struct dsc_error){.result = result};
     c->error.attempts = c->attempts;
     va_list ap;
     va_start(ap, fmt);
@@ -158,6 +158,8 @@ static void copy_detail(char *dst, size_t cap, struct json_object *details)
 dsc_result dsc_fail_reply(dsc_client *c, const struct dsc_reply *r)
 {
     struct dsc_error *e = &c->error;
+    double retry_after = e->retry_after_seconds; /* set by dsc_send for this answer */
+    *e = (struct dsc_error){.retry_after_seconds = retry_after};
     e->result = DSC_ERR_HTTP;
     e->http_status = r->status;
     e->attempts = c->attempts;
@@ -484,6 +486,7 @@ dsc_result dsc_send(dsc_client *c, const struct dsc_call *call, struct dsc_reply
             wait = backoff_ms(c, retry + 1);
             if ((double)wait < after * 1000.0) wait = (long)(after * 1000.0);
         } else {
+            c->error.retry_after_seconds = 0;
             return DSC_OK;
         }
         if (!retryable || c->no_retry || retry >= c->retry.max_retries) {

@@ -655,7 +655,7 @@ int main(int argc, char **argv)
                       .admin_key = getenv("DATASTORED_ADMIN_KEY"),
                       .datastore = getenv("DATASTORED_DATASTORE")};
     const char *universe = getenv("DATASTORED_UNIVERSE");
-    if (universe && !dsctl_parse_int(universe, &d.universe))
+    if (universe && universe[0] && !dsctl_parse_int(universe, &d.universe))
         return dsctl_usage_error("DATASTORED_UNIVERSE is not an integer");
     if (!d.url || !d.url[0]) d.url = "http://127.0.0.1:8080";
     const char *words[DSCTL_MAX_ARGS + 2];

@@ -81,5 +81,7 @@ Suite *faults_suite(void);
 Suite *auth_suite(void);
 Suite *hostile_suite(void);
 Suite *ops_suite(void);
+Suite *client_suite(void);
+Suite *dsctl_suite(void);
 
 #endif

@@ -20,6 +20,8 @@ int main(void)
     srunner_add_suite(sr, auth_suite());
     srunner_add_suite(sr, hostile_suite());
     srunner_add_suite(sr, ops_suite());
+    srunner_add_suite(sr, client_suite());
+    srunner_add_suite(sr, dsctl_suite());
     srunner_add_suite(sr, embedded_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
