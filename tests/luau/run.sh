@@ -12,11 +12,8 @@ module=clients/luau/DataStoreService.lua
 bin=${DATASTORED_BIN:-build/datastored}
 cache=${LUAU_CACHE:-$(dirname "$bin")/luau-web}
 tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
+. scripts/lib/server.sh
+cleanup() { ds_stop_all; rm -rf "$tmp"; }
 trap cleanup EXIT
 
 # 1. The Luau compiler.
@@ -41,28 +38,10 @@ done
 echo "luau: $module uses only Luau globals"
 
 # 3. The busted suite against real servers.
-if [ -z "${DATABASE_URL:-}" ]; then
-  . scripts/lib/pg.sh
-  pg_throwaway_start
-  trap 'cleanup; pg_throwaway_stop' EXIT
-fi
-psql "$DATABASE_URL" -qc 'DROP DATABASE IF EXISTS ds_luau' -c 'CREATE DATABASE ds_luau' >/dev/null
-db=(--database-url "$DATABASE_URL dbname=ds_luau")
-start() { # name, extra flags...: starts a server and sets url to its base URL
-  local name=$1 port; shift
-  "$bin" --listen 127.0.0.1:0 "${db[@]}" "$@" >"$tmp/$name.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 600); do
-    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/$name.log")
-    if [ -n "$port" ]; then url="http://127.0.0.1:$port"; return; fi
-    kill -0 "${pids[-1]}" 2>/dev/null || break
-    sleep 0.05
-  done
-  echo "datastored ($name) did not start:" >&2; cat "$tmp/$name.log" >&2; exit 1
-}
-start open --clock virtual --write-cooldown 0 --seed 5
+ds_fresh_database ds_luau
+ds_start open "${db[@]}" --clock virtual --write-cooldown 0 --seed 5
 open_url=$url
-start keyed --api-key luau-test-key-0123456789 --write-cooldown 0
+ds_start keyed "${db[@]}" --api-key luau-test-key-0123456789 --write-cooldown 0
 keyed_url=$url
 export DATASTORED_URL=$open_url DATASTORED_KEYED_URL=$keyed_url DATASTORED_KEY=luau-test-key-0123456789
 export LUAU_MODULE=$PWD/$module
