@@ -270,8 +270,8 @@ dsc_result dsc_request(dsc_client *c, const char *method, const char *path, cons
 dsc_result dsc_transfer(dsc_client *c, const char *method, const char *path, FILE *upload,
                         FILE *download, long *status);
 
-/* Progress of long transfers (export/import): called with bytes done and expected (0 when
- * unknown) about ten times a second. NULL to stop. */
+/* Progress of dsc_transfer (export/import): called often (each time libcurl reports) with
+ * bytes done and expected (0 when unknown). NULL to stop. */
 typedef void (*dsc_progress_fn)(int64_t done, int64_t total, void *user);
 void dsc_set_progress(dsc_client *c, dsc_progress_fn fn, void *user);
 

@@ -241,9 +241,31 @@ int dsctl_migrate_run(struct dsctl *d)
     return status;
 }
 
+/* Redraws at most ten times a second (libcurl reports far more often). */
+struct byte_progress {
+    struct timespec last;
+    int64_t drawn;
+    int64_t done, total; /* the latest report, drawn once more at the end */
+};
+
+static void finish_bytes(const struct byte_progress *p)
+{
+    dsctl_progress_bar(p->done / 1024, p->total / 1024, "KiB");
+    fputc('\n', stderr);
+}
+
 static void show_bytes(int64_t done, int64_t total, void *user)
 {
-    (void)user;
+    struct byte_progress *p = user;
+    p->done = done;
+    p->total = total;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long since_ms =
+        (now.tv_sec - p->last.tv_sec) * 1000 + (now.tv_nsec - p->last.tv_nsec) / 1000000;
+    if (done == p->drawn || (since_ms < 100 && (total <= 0 || done < total))) return;
+    p->last = now;
+    p->drawn = done;
     dsctl_progress_bar(done / 1024, total / 1024, "KiB");
 }
 
@@ -262,10 +284,11 @@ int dsctl_export(struct dsctl *d)
         return DSCTL_EXIT_USAGE;
     }
     bool progress = d->output && dsctl_show_progress(d);
-    if (progress) dsc_set_progress(d->admin_client, show_bytes, NULL);
+    struct byte_progress drawn = {0};
+    if (progress) dsc_set_progress(d->admin_client, show_bytes, &drawn);
     long http = 0;
     dsc_result rc = dsc_transfer(d->admin_client, "GET", path, NULL, out, &http);
-    if (progress) fputc('\n', stderr);
+    if (progress) finish_bytes(&drawn);
     if (d->output && fclose(out) != 0 && rc == DSC_OK) {
         fprintf(stderr, "dsctl: writing %s failed\n", d->output);
         return DSCTL_EXIT_OTHER;
@@ -286,13 +309,14 @@ int dsctl_import(struct dsctl *d)
     if (d->universe > 0)
         snprintf(path, sizeof path, "/admin/v1/import?universe=%lld", (long long)d->universe);
     bool progress = in != stdin && dsctl_show_progress(d);
-    if (progress) dsc_set_progress(d->admin_client, show_bytes, NULL);
+    struct byte_progress drawn = {0};
+    if (progress) dsc_set_progress(d->admin_client, show_bytes, &drawn);
     /* The answer (a small report) is read back from a temporary file. */
     FILE *report = tmpfile();
     long http = 0;
     dsc_result rc =
         report ? dsc_transfer(d->admin_client, "POST", path, in, report, &http) : DSC_ERR_NOMEM;
-    if (progress) fputc('\n', stderr);
+    if (progress) finish_bytes(&drawn);
     if (in != stdin) fclose(in);
     if (rc == DSC_OK && http >= 300) rc = DSC_ERR_HTTP;
     int status = rc == DSC_OK ? DSCTL_EXIT_OK : dsctl_fail(d, d->admin_client, rc, "import");
