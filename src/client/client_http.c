@@ -1,7 +1,6 @@
 /* client_http.c — libdatastore's transport: the client handle, one HTTP exchange over its
- * libcurl handle, the retry policy (429 after Retry-After, 5xx and transport errors with
- * exponential backoff and full jitter; never other 4xx), streamed transfers, and turning
- * error answers into struct dsc_error. */
+ * libcurl handle, and the retry policy (429 and 5xx after their Retry-After, 5xx and
+ * transport errors with exponential backoff and full jitter; never other 4xx). */
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -20,195 +19,6 @@
 #define DEFAULT_MAX_RETRY_AFTER_MS 60000
 #define RESPONSE_CAP (512L * 1024 * 1024) /* a buffered answer larger than this is refused */
 
-/* ---- buffers ---- */
-
-bool dsc_buf_append(struct dsc_buf *b, const char *data, size_t len)
-{
-    if (b->failed) return false;
-    if (b->len + len + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + len + 1)
-            cap *= 2;
-        char *p = realloc(b->data, cap);
-        if (!p) {
-            b->failed = true;
-            return false;
-        }
-        b->data = p;
-        b->cap = cap;
-    }
-    if (len) memcpy(b->data + b->len, data, len);
-    b->len += len;
-    b->data[b->len] = '\0';
-    return true;
-}
-
-bool dsc_buf_puts(struct dsc_buf *b, const char *text)
-{
-    return dsc_buf_append(b, text, strlen(text));
-}
-
-bool dsc_buf_printf(struct dsc_buf *b, const char *fmt, ...)
-{
-    char small[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0) return b->failed = true, false;
-    if ((size_t)n < sizeof small) return dsc_buf_append(b, small, (size_t)n);
-    char *big = malloc((size_t)n + 1);
-    if (!big) return b->failed = true, false;
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    bool ok = dsc_buf_append(b, big, (size_t)n);
-    free(big);
-    return ok;
-}
-
-bool dsc_buf_escaped(struct dsc_buf *b, const char *text)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~') {
-            if (!dsc_buf_append(b, (const char *)p, 1)) return false;
-        } else {
-            char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-            if (!dsc_buf_append(b, esc, 3)) return false;
-        }
-    }
-    return !b->failed;
-}
-
-void dsc_buf_free(struct dsc_buf *b)
-{
-    free(b->data);
-    *b = (struct dsc_buf){0};
-}
-
-char *dsc_escape(const char *text)
-{
-    struct dsc_buf b = {0};
-    if (!text || !dsc_buf_escaped(&b, text) || !dsc_buf_append(&b, "", 0)) {
-        dsc_buf_free(&b);
-        return NULL;
-    }
-    return b.data;
-}
-
-/* ---- errors ---- */
-
-const char *dsc_result_name(dsc_result result)
-{
-    switch (result) {
-    case DSC_OK:
-        return "ok";
-    case DSC_NOT_FOUND:
-        return "not found";
-    case DSC_CANCELLED:
-        return "cancelled";
-    case DSC_ERR_HTTP:
-        return "http error";
-    case DSC_ERR_TRANSPORT:
-        return "transport error";
-    case DSC_ERR_INVALID:
-        return "invalid argument";
-    case DSC_ERR_PROTOCOL:
-        return "protocol error";
-    case DSC_ERR_NOMEM:
-        return "out of memory";
-    }
-    return "unknown";
-}
-
-void dsc_begin(dsc_client *c)
-{
-    c->error = (struct dsc_error){0};
-    c->attempts = 0;
-}
-
-dsc_result dsc_fail(dsc_client *c, dsc_result result, const char *fmt, ...)
-{
-    c->error = (struct dsc_error){.result = result};
-    c->error.attempts = c->attempts;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(c->error.message, sizeof c->error.message, fmt, ap);
-    va_end(ap);
-    return result;
-}
-
-static void copy_field(char *dst, size_t cap, struct json_object *o, const char *name)
-{
-    struct json_object *v;
-    if (o && json_object_object_get_ex(o, name, &v) && json_object_is_type(v, json_type_string))
-        snprintf(dst, cap, "%s", json_object_get_string(v));
-}
-
-/* The datastoreErrorCode of the first element of a details array, if any. */
-static void copy_detail(char *dst, size_t cap, struct json_object *details)
-{
-    if (!details || !json_object_is_type(details, json_type_array) ||
-        json_object_array_length(details) == 0)
-        return;
-    copy_field(dst, cap, json_object_array_get_idx(details, 0), "datastoreErrorCode");
-}
-
-dsc_result dsc_fail_reply(dsc_client *c, const struct dsc_reply *r)
-{
-    struct dsc_error *e = &c->error;
-    double retry_after = e->retry_after_seconds; /* set by dsc_send for this answer */
-    *e = (struct dsc_error){.retry_after_seconds = retry_after};
-    e->result = DSC_ERR_HTTP;
-    e->http_status = r->status;
-    e->attempts = c->attempts;
-    struct json_object *doc = r->body.data ? json_tokener_parse(r->body.data) : NULL;
-    struct json_object *v = NULL;
-    if (doc && json_object_is_type(doc, json_type_object)) {
-        /* v1: {"error","message","errorDetails"}; v2 and ordered: {"code","message","details"};
-         * the gateway: {"errors":[{"code":0,"message"}]}. */
-        copy_field(e->code, sizeof e->code, doc, "error");
-        copy_field(e->code, sizeof e->code, doc, "code");
-        copy_field(e->message, sizeof e->message, doc, "message");
-        if (json_object_object_get_ex(doc, "errorDetails", &v) ||
-            json_object_object_get_ex(doc, "details", &v))
-            copy_detail(e->detail, sizeof e->detail, v);
-        if (json_object_object_get_ex(doc, "errors", &v) &&
-            json_object_is_type(v, json_type_array) && json_object_array_length(v) > 0)
-            copy_field(e->message, sizeof e->message, json_object_array_get_idx(v, 0), "message");
-    }
-    json_object_put(doc);
-    if (!e->message[0]) snprintf(e->message, sizeof e->message, "HTTP %ld", r->status);
-    if (!e->code[0]) {
-        const char *code = r->status == 401   ? "UNAUTHENTICATED"
-                           : r->status == 429 ? "RESOURCE_EXHAUSTED"
-                           : r->status >= 500 ? "UNAVAILABLE"
-                                              : "UNKNOWN";
-        snprintf(e->code, sizeof e->code, "%s", code);
-    }
-    return DSC_ERR_HTTP;
-}
-
-struct json_object *dsc_reply_json(dsc_client *c, const struct dsc_reply *r)
-{
-    struct json_object *doc = r->body.data ? json_tokener_parse(r->body.data) : NULL;
-    if (!doc || !json_object_is_type(doc, json_type_object)) {
-        json_object_put(doc);
-        dsc_fail(c, DSC_ERR_PROTOCOL, "expected a JSON object from the server (HTTP %ld)",
-                 r->status);
-        return NULL;
-    }
-    return doc;
-}
-
-char *dsc_strdup(dsc_client *c, const char *text)
-{
-    char *copy = strdup(text ? text : "");
-    if (!copy) dsc_fail(c, DSC_ERR_NOMEM, "out of memory");
-    return copy;
-}
-
 /* ---- the handle ---- */
 
 dsc_result dsc_global_init(void)
@@ -224,7 +34,7 @@ static uint64_t next_random(dsc_client *c)
     return z ^ (z >> 31);
 }
 
-static bool add_header(struct curl_slist **list, const char *name, const char *value)
+bool dsc_add_header(struct curl_slist **list, const char *name, const char *value)
 {
     struct dsc_buf b = {0};
     bool ok = dsc_buf_printf(&b, "%s: %s", name, value);
@@ -257,9 +67,9 @@ dsc_client *dsc_client_new(const struct dsc_options *o)
         while (n > 0 && c->base_url[n - 1] == '/')
             c->base_url[--n] = '\0';
         /* libcurl would send "Expect: 100-continue" before large bodies: one more round trip. */
-        ok = add_header(&c->headers, "Expect", "") &&
-             (!o->api_key || add_header(&c->headers, "x-api-key", o->api_key)) &&
-             (!o->server_id || add_header(&c->headers, "x-server-id", o->server_id));
+        ok = dsc_add_header(&c->headers, "Expect", "") &&
+             (!o->api_key || dsc_add_header(&c->headers, "x-api-key", o->api_key)) &&
+             (!o->server_id || dsc_add_header(&c->headers, "x-server-id", o->server_id));
     }
     if (!ok) {
         dsc_client_free(c);
@@ -355,22 +165,9 @@ static size_t on_header(char *data, size_t size, size_t n, void *user)
     return dsc_buf_append(b, data, size * n) ? size * n : 0;
 }
 
-static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-                       curl_off_t ulnow)
-{
-    dsc_client *c = user;
-    if (c->progress) {
-        if (ultotal > 0 && ulnow < ultotal)
-            c->progress(ulnow, ultotal, c->progress_user);
-        else
-            c->progress(dlnow > 0 ? dlnow : ulnow, dlnow > 0 ? dltotal : ultotal, c->progress_user);
-    }
-    return 0;
-}
-
-/* Options every request shares; the caller adds method, body and callbacks. */
-static bool prepare(dsc_client *c, const char *method, const char *path,
-                    struct curl_slist **headers, struct curl_slist *extra)
+/* See client_internal.h; the caller adds the body and callbacks. */
+bool dsc_prepare(dsc_client *c, const char *method, const char *path, struct curl_slist **headers,
+                 struct curl_slist *extra)
 {
     struct dsc_buf url = {0};
     bool ok = dsc_buf_puts(&url, c->base_url) && dsc_buf_puts(&url, path);
@@ -407,8 +204,8 @@ static CURLcode attempt(dsc_client *c, const struct dsc_call *call, struct dsc_r
 {
     struct curl_slist *headers = NULL;
     CURLcode rc = CURLE_OUT_OF_MEMORY;
-    if (call->body && !add_header(&headers, "Content-Type", "application/json")) goto done;
-    if (!prepare(c, call->method, call->path, &headers, call->headers)) goto done;
+    if (call->body && !dsc_add_header(&headers, "Content-Type", "application/json")) goto done;
+    if (!dsc_prepare(c, call->method, call->path, &headers, call->headers)) goto done;
     if (call->body) {
         curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)call->body_len);
         curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, call->body);
@@ -530,99 +327,4 @@ dsc_result dsc_request(dsc_client *c, const char *method, const char *path, cons
     }
     dsc_reply_free(&reply);
     return rc;
-}
-
-/* ---- streamed transfers ---- */
-
-struct transfer_sink {
-    long status; /* of the latest status line */
-    FILE *download;
-    struct dsc_buf error_body; /* the body of a non-2xx answer */
-    bool write_failed;
-};
-
-static size_t on_stream_body(char *data, size_t size, size_t n, void *user)
-{
-    struct transfer_sink *t = user;
-    if (t->status >= 200 && t->status < 300) {
-        if (!t->download) return size * n;
-        if (fwrite(data, size, n, t->download) != n) {
-            t->write_failed = true;
-            return 0;
-        }
-        return size * n;
-    }
-    if (t->error_body.len > 65536) return size * n; /* keep the start of an error */
-    return dsc_buf_append(&t->error_body, data, size * n) ? size * n : 0;
-}
-
-/* libcurl reports the response code only once the transfer ends: read the status line. */
-static size_t on_stream_header(char *data, size_t size, size_t n, void *user)
-{
-    struct transfer_sink *t = user;
-    int status;
-    if (size * n > 12 && strncmp(data, "HTTP/", 5) == 0 &&
-        sscanf(data, "HTTP/%*s %d", &status) == 1)
-        t->status = status;
-    return size * n;
-}
-
-static size_t on_stream_read(char *buffer, size_t size, size_t n, void *user)
-{
-    FILE *f = user;
-    size_t got = fread(buffer, 1, size * n, f);
-    return got == 0 && ferror(f) ? CURL_READFUNC_ABORT : got;
-}
-
-dsc_result dsc_transfer(dsc_client *c, const char *method, const char *path, FILE *upload,
-                        FILE *download, long *status)
-{
-    dsc_begin(c);
-    *status = 0;
-    struct curl_slist *headers = NULL;
-    struct transfer_sink sink = {.download = download};
-    char errbuf[CURL_ERROR_SIZE] = "";
-    if (!add_header(&headers, "Content-Type", "application/json") ||
-        !prepare(c, method, path, &headers, NULL)) {
-        curl_slist_free_all(headers);
-        return dsc_fail(c, DSC_ERR_NOMEM, "out of memory");
-    }
-    if (upload) {
-        struct stat st;
-        curl_easy_setopt(c->curl, CURLOPT_POST, 1L);
-        curl_easy_setopt(c->curl, CURLOPT_READFUNCTION, on_stream_read);
-        curl_easy_setopt(c->curl, CURLOPT_READDATA, upload);
-        if (fstat(fileno(upload), &st) == 0 && S_ISREG(st.st_mode))
-            curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                             (curl_off_t)(st.st_size - ftello(upload)));
-    }
-    curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_stream_body);
-    curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(c->curl, CURLOPT_HEADERFUNCTION, on_stream_header);
-    curl_easy_setopt(c->curl, CURLOPT_HEADERDATA, &sink);
-    curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, 0L); /* a big export may take minutes */
-    if (c->progress) {
-        curl_easy_setopt(c->curl, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-        curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, c);
-    }
-    c->attempts = 1;
-    CURLcode rc = curl_easy_perform(c->curl);
-    curl_slist_free_all(headers);
-    dsc_result result = DSC_OK;
-    if (sink.write_failed) {
-        result = dsc_fail(c, DSC_ERR_INVALID, "writing the answer failed: %s", strerror(errno));
-    } else if (rc != CURLE_OK) {
-        result = dsc_fail(c, DSC_ERR_TRANSPORT, "%s %s: %s", method, path,
-                          errbuf[0] ? errbuf : curl_easy_strerror(rc));
-    } else {
-        curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, status);
-        if (*status >= 400) {
-            struct dsc_reply reply = {.status = *status, .body = sink.error_body};
-            dsc_fail_reply(c, &reply);
-        }
-    }
-    dsc_buf_free(&sink.error_body);
-    return result;
 }

@@ -65,6 +65,13 @@ void dsc_reply_free(struct dsc_reply *r);
 /* The value of a response header (case-insensitive), copied into buf; NULL if absent. */
 const char *dsc_reply_header(const struct dsc_reply *r, const char *name, char *buf, size_t cap);
 
+/* Appends "name: value" to a header list; false when out of memory. */
+bool dsc_add_header(struct curl_slist **list, const char *name, const char *value);
+/* Resets the handle and sets what every request shares: URL (base + path), headers (extra,
+ * then the client's, appended to *headers, which the caller frees), timeouts, method. */
+bool dsc_prepare(dsc_client *c, const char *method, const char *path, struct curl_slist **headers,
+                 struct curl_slist *extra);
+
 /* Sends call, retrying per the client's policy. DSC_OK with any final HTTP status in reply;
  * DSC_ERR_TRANSPORT (error set) when the last attempt got no answer. */
 dsc_result dsc_send(dsc_client *c, const struct dsc_call *call, struct dsc_reply *reply);

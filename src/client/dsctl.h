@@ -70,6 +70,19 @@ bool dsctl_parse_int(const char *text, int64_t *out);
 bool dsctl_show_progress(const struct dsctl *d);
 void dsctl_progress_bar(int64_t done, int64_t total, const char *unit);
 
+/* Data verbs (dsctl_data.c). */
+int dsctl_get(struct dsctl *d);
+int dsctl_set(struct dsctl *d);
+int dsctl_update(struct dsctl *d);
+int dsctl_incr(struct dsctl *d);
+int dsctl_rm(struct dsctl *d);
+int dsctl_keys(struct dsctl *d);
+int dsctl_versions(struct dsctl *d);
+int dsctl_sorted(struct dsctl *d);
+int dsctl_lock(struct dsctl *d);
+int dsctl_renew(struct dsctl *d);
+int dsctl_unlock(struct dsctl *d);
+
 /* Admin verbs (dsctl_admin.c). */
 int dsctl_fault_add(struct dsctl *d);
 int dsctl_fault_ls(struct dsctl *d);
