@@ -334,9 +334,9 @@ local function lowerHeaders(headers)
 	return out
 end
 
--- One request with the retry policy. Returns status, body text, headers (lower-case keys),
--- or raises for transport errors and retryable failures that did not recover. safe: may be
--- repeated after a 5xx or lost answer (reads, set, remove); 429 is always repeated.
+-- One request with the retry policy. Returns status, body text, headers (lower-case keys)
+-- and the number of attempts, or raises for transport errors that did not recover. safe:
+-- may be repeated after a 5xx or lost answer (reads, set, remove); 429 is always repeated.
 local function send(service, method, path, body, headers, safe)
 	local config = service._config
 	local request = { Url = config.baseUrl .. path, Method = method, Headers = { ["Content-Type"] = "application/json" } }
@@ -366,13 +366,13 @@ local function send(service, method, path, body, headers, safe)
 			retryable = (status == 429 or safe) and after <= config.maxRetryAfter
 			wait = math.max(after, backoff)
 		else
-			return status, text, answer
+			return status, text, answer, attempt
 		end
 		if not retryable or attempt > config.maxRetries then
 			if not ok or status == 0 then
 				fail(502, "API Services rejected request: " .. tostring(response))
 			end
-			return status, text, answer
+			return status, text, answer, attempt
 		end
 		config.sleep(wait)
 	end
@@ -583,7 +583,7 @@ function DataStore:UpdateAsync(key, transform)
 		fail(103, "UpdateAsync needs a transform function.")
 	end
 	local json = service._config.json
-	local attempted -- what a write that may have committed (5xx, lost answer) tried to store
+	local attempted -- what a retried write (after a 5xx or lost answer) tried to store
 	for _ = 1, service._config.maxUpdateAttempts do
 		local status, text, headers = send(service, "GET", self:_v1("/entry", key), nil, nil, true)
 		local current, info
@@ -606,7 +606,7 @@ function DataStore:UpdateAsync(key, transform)
 			options:SetMetadata(metadata)
 		end
 		local extra = info and "&matchVersion=" .. urlEncode(info.Version) or "&exclusiveCreate=true"
-		local writeStatus, answer = self:_write(key, valueText, writeHeaders(service, userIds, options), extra)
+		local writeStatus, answer, _, attempts = self:_write(key, valueText, writeHeaders(service, userIds, options), extra)
 		if writeStatus == 200 then
 			local doc = json.decode(answer)
 			return newValue,
@@ -616,7 +616,10 @@ function DataStore:UpdateAsync(key, transform)
 		if writeStatus ~= 409 or detail ~= "" then
 			raise(service, "UpdateAsync", writeStatus, answer)
 		end
-		attempted = valueText
+		-- A conflict after a retried write may be our own committed first attempt.
+		if attempts > 1 then
+			attempted = valueText
+		end
 	end
 	fail(304, "UpdateAsync gave up after " .. service._config.maxUpdateAttempts .. " conflicting writes.")
 end

@@ -382,7 +382,13 @@ dsc_result dsc_update(dsc_client *c, const struct dsc_store *s, const char *key,
         }
         dsc_transform_action act =
             transform(exists ? current : NULL, exists ? &cur : NULL, &out, user);
-        if (act == DSC_TRANSFORM_CANCEL || !out.value) {
+        if (act != DSC_TRANSFORM_CANCEL && !out.value) {
+            free(out.metadata);
+            free(current);
+            dsc_key_info_clear(&cur);
+            return dsc_fail(c, DSC_ERR_INVALID, "the transform chose to write but set no value");
+        }
+        if (act == DSC_TRANSFORM_CANCEL) {
             free(out.value);
             free(out.metadata);
             if (value)
