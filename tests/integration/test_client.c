@@ -295,6 +295,13 @@ static dsc_transform_action keep_or_cancel(const char *current, const struct dsc
     return DSC_TRANSFORM_WRITE;
 }
 
+static dsc_transform_action write_nothing(const char *current, const struct dsc_key_info *info,
+                                          struct dsc_transform_output *out, void *user)
+{
+    (void)current, (void)info, (void)out, (void)user;
+    return DSC_TRANSFORM_WRITE;
+}
+
 /* The transform sees current ids and metadata (kept unless changed) and may cancel. */
 START_TEST(update_keeps_metadata_and_cancels)
 {
@@ -323,6 +330,9 @@ START_TEST(update_keeps_metadata_and_cancels)
     ck_assert_str_eq(info.metadata, "{\"by\":\"transform\"}");
     dsc_key_info_clear(&info);
     ck_assert_int_eq(writes, 1);
+    /* Writing without a value is the caller's mistake, reported as such. */
+    ck_assert_int_eq(dsc_update(c, &s, "b", write_nothing, NULL, 0, 0, NULL, NULL),
+                     DSC_ERR_INVALID);
     dsc_client_free(c);
 }
 END_TEST
