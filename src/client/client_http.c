@@ -235,8 +235,8 @@ static void sleep_ms(long ms)
     }
 }
 
-/* Retry-After as seconds ("2", "0.5") or an HTTP date is not sent by datastored; only
- * delta-seconds are understood, anything else counts as absent. */
+/* Retry-After in delta-seconds ("2", "0.5"); an HTTP date (datastored never sends one)
+ * counts as absent. */
 static double retry_after_seconds(const struct dsc_reply *r)
 {
     char buf[64];

@@ -46,9 +46,10 @@ struct dsc_error {
 /* Retry of failed requests: 429 and any 5xx (waiting at least their Retry-After) and
  * transport errors; never other 4xx. Waits grow exponentially with full jitter. */
 struct dsc_retry_policy {
-    int max_retries;          /* retries after the first attempt; 0 disables. Default 4 */
-    long base_delay_ms;       /* first backoff ceiling. Default 100 */
-    long max_delay_ms;        /* backoff ceiling. Default 5000 */
+    int max_retries;    /* retries after the first attempt. Default 4 (0 also means the default:
+                           set dsc_options.no_retry to send each request once) */
+    long base_delay_ms; /* first backoff ceiling. Default 100 */
+    long max_delay_ms;  /* backoff ceiling. Default 5000 */
     long max_retry_after_ms;  /* a Retry-After longer than this is returned, not slept. 60000 */
     bool retry_unsafe_writes; /* also retry increment, JSON Patch update and unlock on 5xx /
                                  transport errors (they may have committed: a retry can apply
