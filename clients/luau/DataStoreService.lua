@@ -417,6 +417,27 @@ local function raise(service, method, status, text)
 	)
 end
 
+-- Pages over a listing route: base is its path and query without the page token, tokenParam
+-- the token's query name, firstToken where to start (nil: the beginning), listField and
+-- nextField the answer's array and next-token members, toItem maps one array element.
+local function listPages(service, method, base, tokenParam, firstToken, listField, nextField, toItem)
+	return newPages(function(token)
+		token = token or firstToken
+		local path = base .. ((token and token ~= "") and "&" .. tokenParam .. "=" .. urlEncode(token) or "")
+		local status, text = send(service, "GET", path, nil, nil, true)
+		if status ~= 200 then
+			raise(service, method, status, text)
+		end
+		local doc = service._config.json.decode(text)
+		local items = {}
+		for i, entry in ipairs(doc[listField] or {}) do
+			items[i] = toItem(entry)
+		end
+		local nextToken = doc[nextField]
+		return items, (nextToken ~= nil and nextToken ~= "") and nextToken or nil
+	end)
+end
+
 -- ---------------------------------------------------------------- standard data stores
 
 local DataStore = {}
@@ -642,20 +663,8 @@ function DataStore:ListKeysAsync(prefix, pageSize, cursor, excludeDeleted)
 	if prefix and prefix ~= "" then
 		base = base .. "&filter=" .. urlEncode('id.startsWith("' .. prefix .. '")')
 	end
-	return newPages(function(token)
-		token = token or cursor
-		local path = base .. (token and token ~= "" and "&pageToken=" .. urlEncode(token) or "")
-		local status, text = send(service, "GET", path, nil, nil, true)
-		if status ~= 200 then
-			raise(service, "ListKeysAsync", status, text)
-		end
-		local doc = service._config.json.decode(text)
-		local keys = {}
-		for i, entry in ipairs(doc.dataStoreEntries or {}) do
-			keys[i] = { KeyName = entry.id }
-		end
-		local nextToken = doc.nextPageToken
-		return keys, (nextToken ~= nil and nextToken ~= "") and nextToken or nil
+	return listPages(service, "ListKeysAsync", base, "pageToken", cursor, "dataStoreEntries", "nextPageToken", function(entry)
+		return { KeyName = entry.id }
 	end)
 end
 
@@ -682,19 +691,8 @@ function DataStore:ListVersionsAsync(key, sortDirection, minDate, maxDate, pageS
 		extra = extra .. "&limit=" .. integerText(pageSize)
 	end
 	local base = self:_v1("/entry/versions", key, extra)
-	return newPages(function(cursor)
-		local path = base .. (cursor and "&cursor=" .. urlEncode(cursor) or "")
-		local status, text = send(service, "GET", path, nil, nil, true)
-		if status ~= 200 then
-			raise(service, "ListVersionsAsync", status, text)
-		end
-		local doc = service._config.json.decode(text)
-		local versions = {}
-		for i, v in ipairs(doc.versions or {}) do
-			versions[i] = { Version = v.version, CreatedTime = parseTime(v.createdTime), IsDeleted = v.deleted == true }
-		end
-		local nextCursor = doc.nextPageCursor
-		return versions, (nextCursor ~= nil and nextCursor ~= "") and nextCursor or nil
+	return listPages(service, "ListVersionsAsync", base, "cursor", nil, "versions", "nextPageCursor", function(v)
+		return { Version = v.version, CreatedTime = parseTime(v.createdTime), IsDeleted = v.deleted == true }
 	end)
 end
 
@@ -837,19 +835,8 @@ function OrderedDataStore:GetSortedAsync(ascending, pageSize, minValue, maxValue
 	if #filter > 0 then
 		base = base .. "&filter=" .. urlEncode(table.concat(filter, " && "))
 	end
-	return newPages(function(token)
-		local path = base .. (token and "&pageToken=" .. urlEncode(token) or "")
-		local status, text = send(service, "GET", path, nil, nil, true)
-		if status ~= 200 then
-			raise(service, "GetSortedAsync", status, text)
-		end
-		local doc = service._config.json.decode(text)
-		local items = {}
-		for i, entry in ipairs(doc.orderedDataStoreEntries or {}) do
-			items[i] = { key = entry.id, value = entry.value }
-		end
-		local nextToken = doc.nextPageToken
-		return items, (nextToken ~= nil and nextToken ~= "") and nextToken or nil
+	return listPages(service, "GetSortedAsync", base, "pageToken", nil, "orderedDataStoreEntries", "nextPageToken", function(entry)
+		return { key = entry.id, value = entry.value }
 	end)
 end
 
@@ -969,21 +956,9 @@ function Service:ListDataStoresAsync(prefix, pageSize, cursor)
 	if pageSize and pageSize > 0 then
 		base = base .. "&limit=" .. integerText(pageSize)
 	end
-	return newPages(function(token)
-		token = token or cursor
-		local path = base .. (token and token ~= "" and "&cursor=" .. urlEncode(token) or "")
-		local status, text = send(self, "GET", path, nil, nil, true)
-		if status ~= 200 then
-			raise(self, "ListDataStoresAsync", status, text)
-		end
-		local doc = self._config.json.decode(text)
-		local stores = {}
-		for i, d in ipairs(doc.datastores or {}) do
-			local created = parseTime(d.createdTime)
-			stores[i] = { DataStoreName = d.name, CreatedTime = created, UpdatedTime = created }
-		end
-		local nextCursor = doc.nextPageCursor
-		return stores, (nextCursor ~= nil and nextCursor ~= "") and nextCursor or nil
+	return listPages(self, "ListDataStoresAsync", base, "cursor", cursor, "datastores", "nextPageCursor", function(d)
+		local created = parseTime(d.createdTime)
+		return { DataStoreName = d.name, CreatedTime = created, UpdatedTime = created }
 	end)
 end
 
