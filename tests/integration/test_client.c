@@ -50,8 +50,13 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void add_rule(const char *rule)
+/* One fault rule on universe u: operation op, the effect object, fired count times. */
+static void add_fault(long long u, const char *op, const char *effect, int count)
 {
+    char rule[512];
+    snprintf(rule, sizeof rule,
+             "{\"match\":{\"universe\":%lld,\"operations\":[\"%s\"]},\"effect\":%s,\"count\":%d}",
+             u, op, effect, count);
     struct http_resp r =
         http_do("POST", url_of(&srv, "/admin/v1/faults"), rule, strlen(rule), NULL);
     ck_assert_msg(r.status == 200, "rule %s: %ld %s", rule, r.status, r.body);
@@ -346,12 +351,7 @@ START_TEST(update_after_ambiguous_write_applies_once)
     dsc_client *c = client_with(&(struct dsc_retry_policy){.base_delay_ms = 10});
     struct dsc_store s = {.universe = u, .datastore = "Counters"};
     ck_assert_int_eq(dsc_set(c, &s, "n", "10", NULL, NULL), DSC_OK);
-    char rule[256];
-    snprintf(rule, sizeof rule,
-             "{\"match\":{\"universe\":%lld,\"operations\":[\"set\"]},\"effect\":{\"type\":"
-             "\"after_commit\",\"status\":503,\"retryAfterSeconds\":0},\"count\":1}",
-             u);
-    add_rule(rule);
+    add_fault(u, "set", "{\"type\":\"after_commit\",\"status\":503,\"retryAfterSeconds\":0}", 1);
     struct adder a = {0};
     char *value = NULL;
     ck_assert_int_eq(dsc_update(c, &s, "n", add_one, &a, 0, 0, &value, NULL), DSC_OK);
@@ -554,43 +554,26 @@ START_TEST(retry_recovers_from_injected_faults)
     dsc_client *c = client_with(&(struct dsc_retry_policy){.base_delay_ms = 20});
     struct dsc_store s = {.universe = u, .datastore = "Players"};
     ck_assert_int_eq(dsc_set(c, &s, "k", "\"v\"", NULL, NULL), DSC_OK);
-    char rule[256];
 
-    snprintf(rule, sizeof rule,
-             "{\"match\":{\"universe\":%lld,\"operations\":[\"get\"]},\"effect\":{\"type\":"
-             "\"throttle\",\"retryAfterSeconds\":1},\"count\":2}",
-             u);
-    add_rule(rule);
+    add_fault(u, "get", "{\"type\":\"throttle\",\"retryAfterSeconds\":1}", 2);
     double t0 = now_s();
     ck_assert_int_eq(dsc_get(c, &s, "k", NULL, NULL), DSC_OK);
     double waited = now_s() - t0;
     ck_assert_int_eq(dsc_last_attempts(c), 3);
     ck_assert_msg(waited >= 2.0 && waited < 6.0, "waited %.2f s for two Retry-After: 1", waited);
 
-    snprintf(rule, sizeof rule,
-             "{\"match\":{\"universe\":%lld,\"operations\":[\"get\"]},\"effect\":{\"type\":"
-             "\"error\",\"status\":503,\"retryAfterSeconds\":0},\"count\":2}",
-             u);
-    add_rule(rule);
+    add_fault(u, "get", "{\"type\":\"error\",\"status\":503,\"retryAfterSeconds\":0}", 2);
     ck_assert_int_eq(dsc_get(c, &s, "k", NULL, NULL), DSC_OK);
     ck_assert_int_eq(dsc_last_attempts(c), 3);
 
-    snprintf(rule, sizeof rule,
-             "{\"match\":{\"universe\":%lld,\"operations\":[\"get\"]},\"effect\":{\"type\":"
-             "\"drop\"},\"count\":3}",
-             u);
-    add_rule(rule);
+    add_fault(u, "get", "{\"type\":\"drop\"}", 3);
     ck_assert_int_eq(dsc_get(c, &s, "k", NULL, NULL), DSC_OK);
     /* libcurl itself resends once when a reused connection dies before answering, so three
      * drops take two or three of our attempts; all three must have fired. */
     ck_assert_int_ge(dsc_last_attempts(c), 2);
     ck_assert_int_eq(last_rule_fired(), 3);
 
-    snprintf(rule, sizeof rule,
-             "{\"match\":{\"universe\":%lld,\"operations\":[\"set\"]},\"effect\":{\"type\":"
-             "\"error\",\"status\":500,\"retryAfterSeconds\":0},\"count\":1}",
-             u);
-    add_rule(rule);
+    add_fault(u, "set", "{\"type\":\"error\",\"status\":500,\"retryAfterSeconds\":0}", 1);
     ck_assert_int_eq(dsc_set(c, &s, "k", "\"w\"", NULL, NULL), DSC_OK);
     ck_assert_int_eq(dsc_last_attempts(c), 2);
     clear_rules();
@@ -607,34 +590,21 @@ START_TEST(retry_gives_up_when_it_should)
         .base_delay_ms = 10, .max_retries = 2, .max_retry_after_ms = 5000});
     struct dsc_store s = {.universe = u, .datastore = "Players"};
     ck_assert_int_eq(dsc_set(c, &s, "k", "\"v\"", NULL, NULL), DSC_OK);
-    char rule[256];
 
-    snprintf(rule, sizeof rule,
-             "{\"match\":{\"universe\":%lld,\"operations\":[\"get\"]},\"effect\":{\"type\":"
-             "\"error\",\"status\":400},\"count\":1}",
-             u);
-    add_rule(rule);
+    add_fault(u, "get", "{\"type\":\"error\",\"status\":400}", 1);
     ck_assert_int_eq(dsc_get(c, &s, "k", NULL, NULL), DSC_ERR_HTTP);
     ck_assert_int_eq(dsc_last_error(c)->http_status, 400);
     ck_assert_int_eq(dsc_last_attempts(c), 1);
     ck_assert_int_eq(dsc_get(c, &s, "k", NULL, NULL), DSC_OK); /* the rule is used up */
 
-    snprintf(rule, sizeof rule,
-             "{\"match\":{\"universe\":%lld,\"operations\":[\"get\"]},\"effect\":{\"type\":"
-             "\"error\",\"status\":503,\"retryAfterSeconds\":0},\"count\":10}",
-             u);
-    add_rule(rule);
+    add_fault(u, "get", "{\"type\":\"error\",\"status\":503,\"retryAfterSeconds\":0}", 10);
     ck_assert_int_eq(dsc_get(c, &s, "k", NULL, NULL), DSC_ERR_HTTP);
     ck_assert_int_eq(dsc_last_error(c)->http_status, 503);
     ck_assert_str_eq(dsc_last_error(c)->code, "UNAVAILABLE");
     ck_assert_int_eq(dsc_last_error(c)->attempts, 3);
     clear_rules();
 
-    snprintf(rule, sizeof rule,
-             "{\"match\":{\"universe\":%lld,\"operations\":[\"get\"]},\"effect\":{\"type\":"
-             "\"throttle\",\"retryAfterSeconds\":60},\"count\":1}",
-             u);
-    add_rule(rule);
+    add_fault(u, "get", "{\"type\":\"throttle\",\"retryAfterSeconds\":60}", 1);
     double t0 = now_s();
     ck_assert_int_eq(dsc_get(c, &s, "k", NULL, NULL), DSC_ERR_HTTP);
     ck_assert(now_s() - t0 < 2.0);
@@ -663,12 +633,8 @@ START_TEST(unsafe_writes_are_not_repeated)
     long long u = unique_universe();
     dsc_client *c = client_with(&(struct dsc_retry_policy){.base_delay_ms = 10});
     struct dsc_store s = {.universe = u, .datastore = "Players"};
-    char rule[256];
-    snprintf(rule, sizeof rule,
-             "{\"match\":{\"universe\":%lld,\"operations\":[\"increment\"]},\"effect\":{\"type\":"
-             "\"after_commit\",\"status\":503,\"retryAfterSeconds\":0},\"count\":1}",
-             u);
-    add_rule(rule);
+    add_fault(u, "increment", "{\"type\":\"after_commit\",\"status\":503,\"retryAfterSeconds\":0}",
+              1);
     ck_assert_int_eq(dsc_increment(c, &s, "n", 1, NULL, NULL, NULL), DSC_ERR_HTTP);
     ck_assert_int_eq(dsc_last_attempts(c), 1);
     char *value = NULL;
@@ -678,7 +644,8 @@ START_TEST(unsafe_writes_are_not_repeated)
 
     dsc_client *eager =
         client_with(&(struct dsc_retry_policy){.base_delay_ms = 10, .retry_unsafe_writes = true});
-    add_rule(rule);
+    add_fault(u, "increment", "{\"type\":\"after_commit\",\"status\":503,\"retryAfterSeconds\":0}",
+              1);
     int64_t n = 0;
     ck_assert_int_eq(dsc_increment(eager, &s, "n", 1, NULL, &n, NULL), DSC_OK);
     ck_assert_int_eq(dsc_last_attempts(eager), 2);

@@ -284,8 +284,6 @@ END_TEST
 START_TEST(migrate_export_import)
 {
     new_universe();
-    char first[32];
-    snprintf(first, sizeof first, "%s", universe_text);
     for (int i = 0; i < 5; i++) {
         char key[16];
         snprintf(key, sizeof key, "u%d", i);
@@ -323,7 +321,6 @@ START_TEST(migrate_export_import)
     ck_assert_int_eq(dsctl("not json", "import", NULL)->status, 3);
     ck_assert_int_eq(dsctl(NULL, "import", "/nonexistent/file.json", NULL)->status, 2);
     unlink(path);
-    (void)first;
 }
 END_TEST
 
