@@ -115,7 +115,8 @@ static bool options_valid(dsc_client *c, const struct dsc_write_options *o)
     return problem == NULL;
 }
 
-/* Sends a call whose path is in b; frees b and headers. */
+/* Sends a call whose path is in path; frees path and headers. A path (or headers) whose
+ * building ran out of memory (path->failed) is reported as DSC_ERR_NOMEM. */
 static dsc_result send_built(dsc_client *c, const char *method, struct dsc_buf *path,
                              const char *body, size_t body_len, struct curl_slist *headers,
                              enum dsc_safety safety, struct dsc_reply *reply)
@@ -196,11 +197,7 @@ static dsc_result set_value(dsc_client *c, const struct dsc_store *s, const char
         dsc_buf_escaped(&path, o->match_version);
     }
     if (o && o->exclusive_create) dsc_buf_puts(&path, "&exclusiveCreate=true");
-    if (!write_headers(o, &headers)) {
-        dsc_buf_free(&path);
-        curl_slist_free_all(headers);
-        return dsc_fail(c, DSC_ERR_NOMEM, "out of memory");
-    }
+    if (!write_headers(o, &headers)) path.failed = true; /* send_built reports it */
     dsc_result rc =
         send_built(c, "POST", &path, value, strlen(value), headers, DSC_IDEMPOTENT, &reply);
     if (rc == DSC_OK && reply.status != 200) rc = dsc_fail_reply(c, &reply);
@@ -247,11 +244,7 @@ dsc_result dsc_increment(dsc_client *c, const struct dsc_store *s, const char *k
     struct dsc_reply reply = {0};
     dsc_v1_entry_path(&path, s, "/entry/increment", key);
     dsc_buf_printf(&path, "&incrementBy=%lld", (long long)delta);
-    if (!write_headers(options, &headers)) {
-        dsc_buf_free(&path);
-        curl_slist_free_all(headers);
-        return dsc_fail(c, DSC_ERR_NOMEM, "out of memory");
-    }
+    if (!write_headers(options, &headers)) path.failed = true; /* send_built reports it */
     dsc_result rc = send_built(c, "POST", &path, NULL, 0, headers, DSC_UNSAFE, &reply);
     char *text = NULL;
     if (rc == DSC_OK) {
@@ -280,10 +273,7 @@ dsc_result dsc_remove(dsc_client *c, const struct dsc_store *s, const char *key,
     struct dsc_reply reply = {0};
     struct dsc_write_options o = {.lock_token = lock_token};
     dsc_v1_entry_path(&path, s, "/entry", key);
-    if (!write_headers(&o, &headers)) {
-        dsc_buf_free(&path);
-        return dsc_fail(c, DSC_ERR_NOMEM, "out of memory");
-    }
+    if (!write_headers(&o, &headers)) path.failed = true; /* send_built reports it */
     dsc_result rc = send_built(c, "DELETE", &path, NULL, 0, headers, DSC_IDEMPOTENT, &reply);
     if (rc == DSC_OK && reply.status != 204 && reply.status != 200) rc = dsc_fail_reply(c, &reply);
     dsc_reply_free(&reply);
@@ -305,10 +295,7 @@ dsc_result dsc_update_patch(dsc_client *c, const struct dsc_store *s, const char
     struct dsc_write_options o = {.lock_token = lock_token};
     dsc_v2_entry_path(&path, "data-stores", s, key);
     dsc_buf_puts(&path, ":update");
-    if (!write_headers(&o, &headers)) {
-        dsc_buf_free(&path);
-        return dsc_fail(c, DSC_ERR_NOMEM, "out of memory");
-    }
+    if (!write_headers(&o, &headers)) path.failed = true; /* send_built reports it */
     dsc_result rc = send_built(c, "POST", &path, patch, strlen(patch), headers, DSC_UNSAFE, &reply);
     if (rc == DSC_OK && reply.status != 200) rc = dsc_fail_reply(c, &reply);
     struct json_object *doc = rc == DSC_OK ? dsc_reply_json(c, &reply) : NULL;
