@@ -82,7 +82,7 @@ void admin_clock_set(struct ds_request *req)
     if (!v) return;
     int64_t t;
     bool ok = json_object_is_type(v, json_type_string) &&
-              clock_parse_rfc3339(json_object_get_string(v), &t);
+              rfc3339_parse(json_object_get_string(v), &t);
     json_object_put(doc);
     if (!ok) {
         reply_fail(req, 400, NULL, "time must be an RFC 3339 date-time.");

@@ -86,7 +86,7 @@ static void put_string(struct export_stream *x, const char *s)
 static void put_time(struct export_stream *x, int64_t t)
 {
     char buf[48];
-    clock_format_rfc3339(t, false, buf, sizeof buf);
+    rfc3339_format(t, false, buf, sizeof buf);
     put(x, "\"", 1);
     puts_(x, buf);
     put(x, "\"", 1);
@@ -338,7 +338,7 @@ void admin_export(struct ds_request *req)
         return;
     }
     char when[48];
-    clock_format_rfc3339(clock_now_us(&req->ctx->clock), false, when, sizeof when);
+    rfc3339_format(clock_now_us(&req->ctx->clock), false, when, sizeof when);
     char head[160];
     snprintf(head, sizeof head,
              "{\"format\":\"datastored-export\",\"formatVersion\":1,\"universe\":%lld,"

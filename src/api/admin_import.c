@@ -88,7 +88,7 @@ static int64_t member_time(const char *doc, size_t off, size_t len, const char *
 {
     char *s = member_string(doc, off, len, name);
     int64_t t;
-    bool ok = s && clock_parse_rfc3339(s, &t);
+    bool ok = s && rfc3339_parse(s, &t);
     free(s);
     return ok ? t : def;
 }

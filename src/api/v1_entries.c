@@ -241,7 +241,7 @@ static bool time_bound_or_reply(struct ds_request *req, const char *name, const 
     const char *v = req_query(req, name);
     *out = def;
     if (!v || !*v) return true;
-    if (clock_parse_rfc3339(v, out)) return true;
+    if (rfc3339_parse(v, out)) return true;
     reply_fail(req, 400, detail, "%s must be an RFC 3339 date-time.", name);
     return false;
 }

@@ -212,7 +212,7 @@ void v2_get_entry(struct ds_request *req)
     if (!strncmp(rev, "latest:", 7)) {
         int64_t t;
         int64_t limit = clock_now_us(&req->ctx->clock) + 600 * US_PER_SEC;
-        if (!clock_parse_rfc3339(rev + 7, &t) || t <= 0 || t > limit) {
+        if (!rfc3339_parse(rev + 7, &t) || t <= 0 || t > limit) {
             reply_fail(req, 400, "InvalidTimestamp",
                        "@latest:{time} needs an RFC 3339 time after the Unix epoch and at most "
                        "10 minutes in the future.");
@@ -325,7 +325,7 @@ static bool revision_filter_or_reply(struct ds_request *req, int64_t *start, int
         const char *op = clause + sizeof field - 1;
         bool ge = !strncmp(op, ">= ", 3), le = !strncmp(op, "<= ", 3);
         int64_t t;
-        if ((!ge && !le) || !clock_parse_rfc3339(op + 3, &t)) goto bad;
+        if ((!ge && !le) || !rfc3339_parse(op + 3, &t)) goto bad;
         if ((ge && have_start) || (le && have_end)) goto bad;
         if (ge) {
             *start = t;

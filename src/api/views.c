@@ -28,7 +28,7 @@ struct json_object *json_raw(const char *text, size_t len)
 struct json_object *json_time(int64_t t_us)
 {
     char buf[48];
-    clock_format_rfc3339(t_us, false, buf, sizeof buf);
+    rfc3339_format(t_us, false, buf, sizeof buf);
     return json_object_new_string(buf);
 }
 
@@ -67,15 +67,15 @@ void v1_entry_headers(struct ds_request *req, const struct entry_view *v)
     char t[48];
     if (v->md5) reply_header(req, "content-md5", v->md5);
     reply_header(req, "roblox-entry-version", v->version);
-    clock_format_rfc3339(v->created_us, true, t, sizeof t);
+    rfc3339_format(v->created_us, true, t, sizeof t);
     reply_header(req, "roblox-entry-created-time", t);
-    clock_format_rfc3339(v->version_us, true, t, sizeof t);
+    rfc3339_format(v->version_us, true, t, sizeof t);
     reply_header(req, "roblox-entry-version-created-time", t);
     reply_header(req, "roblox-entry-attributes", v->attributes ? v->attributes : "{}");
     reply_header(req, "roblox-entry-userids", v->user_ids ? v->user_ids : "[]");
     if (v->lock_owner) {
         reply_header(req, "x-lock-owner", v->lock_owner);
-        clock_format_rfc3339(v->lock_expires_us, false, t, sizeof t);
+        rfc3339_format(v->lock_expires_us, false, t, sizeof t);
         reply_header(req, "x-lock-expire-time", t);
     }
 }

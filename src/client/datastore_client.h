@@ -21,6 +21,9 @@
 extern "C" {
 #endif
 
+/* Only what this header declares is exported from libdatastore.so. */
+#pragma GCC visibility push(default)
+
 typedef enum {
     DSC_OK = 0,
     DSC_NOT_FOUND,     /* the entry or version does not exist (not an error for reads) */
@@ -276,11 +279,13 @@ dsc_result dsc_transfer(dsc_client *c, const char *method, const char *path, FIL
 typedef void (*dsc_progress_fn)(int64_t done, int64_t total, void *user);
 void dsc_set_progress(dsc_client *c, dsc_progress_fn fn, void *user);
 
-/* ms since the epoch as RFC 3339 "YYYY-MM-DDTHH:MM:SS.mmmZ" (cap >= 32). */
+/* ms since the epoch as RFC 3339, "YYYY-MM-DDTHH:MM:SS.fffffffZ" (cap >= 32). */
 void dsc_format_time_ms(int64_t ms, char *out, size_t cap);
 
 /* Escapes text for a URL path segment or query value; malloc'd. */
 char *dsc_escape(const char *text);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

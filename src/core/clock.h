@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/rfc3339.h" /* the clock's text form */
+
 struct ds_clock {
     bool is_virtual;           /* set once at start */
     _Atomic int64_t offset_us; /* virtual mode: added to the real time */
@@ -19,12 +21,6 @@ void clock_init(struct ds_clock *clock, bool is_virtual);
 bool clock_observe_offset(struct ds_clock *clock, int64_t offset_us);
 /* Microseconds since the Unix epoch on the service clock. Thread-safe. */
 int64_t clock_now_us(const struct ds_clock *clock);
-
-/* Formats t (µs since epoch, UTC) as RFC 3339 with 7 fractional digits, e.g.
- * 2022-02-02T23:30:06.5388790Z; with utc_offset_style the zone is "+00:00". */
-void clock_format_rfc3339(int64_t t_us, bool utc_offset_style, char *buf, size_t cap);
-/* Parses an RFC 3339 date-time (Z or ±hh:mm offset, optional fraction). */
-bool clock_parse_rfc3339(const char *s, int64_t *out_us);
 
 #define US_PER_SEC INT64_C(1000000)
 #define US_PER_HOUR (INT64_C(3600) * US_PER_SEC)

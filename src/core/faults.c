@@ -267,7 +267,7 @@ static ds_status get_time(struct json_object *v, const char *field, int64_t *out
                           struct ds_error *err)
 {
     if (!json_object_is_type(v, json_type_string) ||
-        !clock_parse_rfc3339(json_object_get_string(v), out) || *out <= 0)
+        !rfc3339_parse(json_object_get_string(v), out) || *out <= 0)
         return bad(err, field, "must be an RFC 3339 date-time");
     return DS_OK;
 }
@@ -356,7 +356,7 @@ static void add_names(struct json_object *o, const char *key, unsigned bits,
 static void add_time(struct json_object *o, const char *key, int64_t t)
 {
     char buf[48];
-    clock_format_rfc3339(t, false, buf, sizeof buf);
+    rfc3339_format(t, false, buf, sizeof buf);
     json_object_object_add(o, key, json_object_new_string(buf));
 }
 

@@ -14,7 +14,7 @@ ds_status lock_check_write(const struct lock_state *l, int64_t now_us, bool has_
     if (!lock_is_live(l, now_us)) return DS_OK;
     if (has_token && token == l->token) return DS_OK;
     char until[48];
-    clock_format_rfc3339(l->expires_us, false, until, sizeof until);
+    rfc3339_format(l->expires_us, false, until, sizeof until);
     if (has_token && token < l->token)
         return ds_fail(err, 409, "LockLost",
                        "Lock token %lld is no longer current: %.64s holds token %lld until %s.",

@@ -48,7 +48,7 @@ static struct json_object *event_json(const struct fault_event *e)
     struct json_object *o = json_object_new_object();
     if (!o) return NULL;
     char when[48];
-    clock_format_rfc3339(e->time_us, false, when, sizeof when);
+    rfc3339_format(e->time_us, false, when, sizeof when);
     json_object_object_add(o, "time", json_object_new_string(when));
     json_object_object_add(o, "ruleId", json_object_new_int64(e->rule_id));
     json_object_object_add(o, "effect", json_object_new_string(fault_effect_name(e->effect)));

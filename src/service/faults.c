@@ -259,7 +259,7 @@ static struct json_object *entry_view(const struct fault_entry *e, int64_t now)
     json_object_object_foreach(def, name, v) json_object_object_add(o, name, json_object_get(v));
     json_object_put(def);
     char when[48];
-    clock_format_rfc3339(e->rule.created_us, false, when, sizeof when);
+    rfc3339_format(e->rule.created_us, false, when, sizeof when);
     json_object_object_add(o, "createTime", json_object_new_string(when));
     int64_t matched = e->counted ? e->db_matched : (int64_t)atomic_load(&e->live->matched);
     int64_t fired = e->counted ? e->db_fired : (int64_t)atomic_load(&e->live->fired);

@@ -47,7 +47,7 @@ static void grant(struct lock_grant *out, const char *owner, int64_t token, int6
 static ds_status held_error(const struct lock_state *l, struct ds_error *err)
 {
     char until[48];
-    clock_format_rfc3339(l->expires_us, false, until, sizeof until);
+    rfc3339_format(l->expires_us, false, until, sizeof until);
     ds_fail(err, 409, "LockHeld", "The entry is locked by %.64s until %s.", l->owner, until);
     err->retry_at_us = l->expires_us;
     return DS_ERR;

@@ -7,12 +7,12 @@ START_TEST(format_parse_roundtrip)
 {
     char buf[64];
     int64_t t = INT64_C(1643844606538879); /* 2022-02-02T23:30:06.538879Z */
-    clock_format_rfc3339(t, false, buf, sizeof buf);
+    rfc3339_format(t, false, buf, sizeof buf);
     ck_assert_str_eq(buf, "2022-02-02T23:30:06.5388790Z");
-    clock_format_rfc3339(t, true, buf, sizeof buf);
+    rfc3339_format(t, true, buf, sizeof buf);
     ck_assert_str_eq(buf, "2022-02-02T23:30:06.5388790+00:00");
     int64_t back;
-    ck_assert(clock_parse_rfc3339(buf, &back));
+    ck_assert(rfc3339_parse(buf, &back));
     ck_assert_int_eq(back, t);
 }
 END_TEST
@@ -21,16 +21,16 @@ END_TEST
 START_TEST(parse_variants)
 {
     int64_t t;
-    ck_assert(clock_parse_rfc3339("1970-01-01T00:00:00Z", &t));
+    ck_assert(rfc3339_parse("1970-01-01T00:00:00Z", &t));
     ck_assert_int_eq(t, 0);
-    ck_assert(clock_parse_rfc3339("1970-01-01T01:00:00+01:00", &t));
+    ck_assert(rfc3339_parse("1970-01-01T01:00:00+01:00", &t));
     ck_assert_int_eq(t, 0);
-    ck_assert(clock_parse_rfc3339("2000-02-29T12:00:00.5Z", &t));
+    ck_assert(rfc3339_parse("2000-02-29T12:00:00.5Z", &t));
     ck_assert_int_eq(t, INT64_C(951825600500000));
-    ck_assert(!clock_parse_rfc3339("2000-13-01T00:00:00Z", &t));
-    ck_assert(!clock_parse_rfc3339("2000-01-01 00:00:00", &t));
-    ck_assert(!clock_parse_rfc3339("2000-01-01T00:00:00.Z", &t));
-    ck_assert(!clock_parse_rfc3339("yesterday", &t));
+    ck_assert(!rfc3339_parse("2000-13-01T00:00:00Z", &t));
+    ck_assert(!rfc3339_parse("2000-01-01 00:00:00", &t));
+    ck_assert(!rfc3339_parse("2000-01-01T00:00:00.Z", &t));
+    ck_assert(!rfc3339_parse("yesterday", &t));
 }
 END_TEST
 
