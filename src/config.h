@@ -46,6 +46,7 @@ struct ds_config {
     long max_connections;            /* open HTTP connections at most */
     long max_connections_per_client; /* from one IP address */
     long request_timeout;            /* seconds for a request to arrive; idle connection timeout */
+    long head_timeout;               /* seconds for a request head to arrive */
 };
 
 enum config_action { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION, CONFIG_ROUTES };

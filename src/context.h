@@ -18,6 +18,7 @@ struct throughput;
 struct fault_injector;
 struct keyring;
 struct metrics;
+struct wire_guard;
 
 struct ds_ctx {
     const struct ds_config *cfg;   /* effective configuration; borrowed from main */
@@ -33,6 +34,7 @@ struct ds_ctx {
     struct fault_injector *faults; /* fault rules (service/faults.c); internally locked */
     struct keyring *keyring;       /* API keys (service/keyring.c); internally locked */
     struct metrics *metrics;       /* counters for /metrics (metrics.c); atomics only */
+    struct wire_guard *wire;       /* set by http_server_start; its counters are atomics */
     char boot_id[9];               /* hex, names this process in generated request ids */
     _Atomic uint64_t request_seq;  /* generated request ids */
     void (*on_clock_change)(struct ds_ctx *ctx); /* set by main: wakes time-based waiters */

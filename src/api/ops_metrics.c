@@ -8,6 +8,7 @@
 #include "api/ops.h"
 #include "http/park.h"
 #include "http/reply.h"
+#include "http/wire_guard.h"
 #include "metrics.h"
 #include "service/faults.h"
 
@@ -140,6 +141,15 @@ static void process(FILE *f, struct ds_ctx *ctx)
             (unsigned long long)ps.acquire_timeouts);
     head(f, "datastored_db_errors_total", "counter", "Statements that failed in the database.");
     fprintf(f, "datastored_db_errors_total %llu\n", (unsigned long long)ps.query_errors);
+    if (!ctx->wire) return;
+    head(f, "datastored_http_refused_total", "counter",
+         "Requests refused on the wire for their framing (answered with one error and closed).");
+    fprintf(f, "datastored_http_refused_total %llu\n",
+            (unsigned long long)wire_guard_refusals(ctx->wire));
+    head(f, "datastored_http_evicted_total", "counter",
+         "Idle or slow connections closed to make room at --max-connections.");
+    fprintf(f, "datastored_http_evicted_total %llu\n",
+            (unsigned long long)wire_guard_evictions(ctx->wire));
 }
 
 void ops_metrics(struct ds_request *req)

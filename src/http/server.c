@@ -20,6 +20,7 @@
 #include "http/reply.h"
 #include "http/request.h"
 #include "http/router.h"
+#include "http/wire_guard.h"
 #include "log.h"
 #include "metrics.h"
 #include "service/keyring.h"
@@ -196,11 +197,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return req->close_now ? MHD_NO : MHD_YES;
 }
 
+static int connection_fd(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info ? info->connect_fd : -1;
+}
+
+/* Registers each client socket with the wire guard (strict framing, deadlines, room at the
+ * connection cap) for as long as libmicrohttpd keeps it open. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct http_server *srv = cls;
+    (void)socket_ctx;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+        wire_guard_opened(srv->wire, connection_fd(conn));
+    else
+        wire_guard_closed(srv->wire, connection_fd(conn));
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    struct ds_ctx *ctx = cls;
-    (void)conn;
+    struct http_server *srv = cls;
+    struct ds_ctx *ctx = srv->ctx;
+    if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        wire_guard_request_done(srv->wire, connection_fd(conn));
     struct ds_request *req = *req_cls;
     if (!req) return;
     *req_cls = NULL;
@@ -298,19 +321,45 @@ ds_status http_server_start(struct http_server *srv, struct ds_ctx *ctx, const c
     srv->ctx = ctx;
     struct sockaddr_storage ss;
     if (parse_listen(listen, &ss, err, cap) != DS_OK) return DS_ERR;
+    struct wire_guard_config wcfg = {
+        .limits = {.target_max = HTTP_URL_MAX,
+                   .head_max = HTTP_URL_MAX + HTTP_HEADERS_MAX + 1024,
+                   .args_max = REQ_MAX_QUERY,
+                   .fields_max = HTTP_FIELDS_MAX,
+                   .body_max = HTTP_IMPORT_MAX},
+        .head_timeout_us = ctx->cfg->head_timeout * 1000000L,
+        .body_timeout_us = ctx->cfg->request_timeout * 1000000L,
+        .max_connections = (unsigned)ctx->cfg->max_connections,
+    };
+    srv->wire = wire_guard_new(&wcfg);
+    if (!srv->wire) {
+        snprintf(err, cap, "out of memory");
+        return DS_ERR;
+    }
+    wire_guard_install(srv->wire);
+    ctx->wire = srv->wire;
+    /* libmicrohttpd splits its connection limit between the worker threads; give it room
+     * above ours, so that the guard (which closes the oldest idle or slowest connection
+     * beyond --max-connections) decides who is turned away, not an unlucky worker. */
+    unsigned mhd_limit = (unsigned)ctx->cfg->max_connections + (unsigned)ctx->cfg->max_connections / 4 +
+                         16 * threads;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
     srv->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, ctx, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, ctx,
+        flags, 0, NULL, NULL, on_request, ctx, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
         MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)ctx->cfg->request_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(128 * 1024), MHD_OPTION_CONNECTION_LIMIT, (unsigned)ctx->cfg->max_connections,
+        (size_t)(128 * 1024), MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)ctx->cfg->max_connections_per_client,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_END);
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
     if (!srv->daemon) {
+        ctx->wire = NULL;
+        wire_guard_free(srv->wire);
+        srv->wire = NULL;
         snprintf(err, cap, "cannot listen on %s (address in use or not available)", listen);
         return DS_ERR;
     }
@@ -330,4 +379,7 @@ void http_server_stop(struct http_server *srv)
 {
     if (srv->daemon) MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;
+    if (srv->ctx) srv->ctx->wire = NULL;
+    wire_guard_free(srv->wire);
+    srv->wire = NULL;
 }

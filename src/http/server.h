@@ -11,16 +11,20 @@
 /* Largest request body accepted: a 4 MiB value plus room for a JSON envelope. */
 #define HTTP_BODY_MAX (4194304u + 65536u)
 /* Largest request head we read: all header names and values together, and the URL. Larger
- * ones get 431 / 414 (heads beyond libmicrohttpd's 128 KiB connection memory get its own
- * 431 before we see them). */
+ * ones get 431 / 414 (from the wire guard, before libmicrohttpd parses them). */
 #define HTTP_HEADERS_MAX (32u * 1024u)
 #define HTTP_URL_MAX (8u * 1024u)
+/* Header fields in one request at most (431 beyond). */
+#define HTTP_FIELDS_MAX 128u
 /* POST /admin/v1/import takes a whole export document. */
 #define HTTP_IMPORT_PATH "/admin/v1/import"
 #define HTTP_IMPORT_MAX (256u * 1024u * 1024u)
 
+struct wire_guard;
+
 struct http_server {
     struct MHD_Daemon *daemon;
+    struct wire_guard *wire; /* strict framing in front of libmicrohttpd (http/wire_guard.c) */
     struct ds_ctx *ctx; /* borrowed */
     uint16_t port;      /* the port actually bound */
 };
