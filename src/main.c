@@ -181,8 +181,10 @@ static ds_status load_keys(struct ds_ctx *ctx, struct keyring *kr, char *err, si
     log_info("data API: %s; admin API: %s",
              keyring_required(kr) ? "keys required" : "open (local mode, loopback only)",
              kr->have_admin_key ? "admin key required"
-             : kr->loopback     ? "open (local mode, loopback only)"
-                                : "disabled (no --admin-key)");
+             : !kr->loopback    ? "disabled (no --admin-key)"
+             : atomic_load(&kr->n_total) > 0
+                 ? "disabled (data keys exist and there is no --admin-key)"
+                 : "open (local mode, loopback only; disabled once a data key exists)");
     return DS_OK;
 }
 

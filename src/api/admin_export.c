@@ -20,6 +20,7 @@
 
 #include "api/params.h"
 #include "core/clock.h"
+#include "core/limits.h"
 #include "core/versionid.h"
 #include "http/reply.h"
 #include "log.h"
@@ -311,10 +312,8 @@ static void free_export(void *cls)
 void admin_export(struct ds_request *req)
 {
     const char *u = req_query(req, "universe"), *ds = req_query(req, "datastore");
-    char *end;
-    errno = 0;
-    long long universe = u ? strtoll(u, &end, 10) : 0;
-    if (!u || errno || end == u || *end || universe <= 0) {
+    int64_t universe = 0;
+    if (!parse_decimal(u, &universe) || universe <= 0) {
         reply_fail(req, 400, "InvalidUniverseId", "universe must be a positive integer.");
         return;
     }
@@ -343,7 +342,7 @@ void admin_export(struct ds_request *req)
     snprintf(head, sizeof head,
              "{\"format\":\"datastored-export\",\"formatVersion\":1,\"universe\":%lld,"
              "\"exportTime\":\"%s\"",
-             universe, when);
+             (long long)universe, when);
     puts_(x, head);
     struct MHD_Response *resp =
         MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, read_export, x, free_export);

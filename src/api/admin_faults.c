@@ -10,6 +10,7 @@
 #include "api/params.h"
 #include "core/clock.h"
 #include "core/faults.h"
+#include "core/limits.h"
 #include "http/reply.h"
 #include "service/faults.h"
 #include "store/faults.h"
@@ -38,10 +39,8 @@ static void reply_rule(struct ds_request *req, int64_t id)
 static bool rule_id_or_reply(struct ds_request *req, int64_t *id)
 {
     const char *s = req_param(req, "fault_id");
-    char *end;
-    errno = 0;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || errno || end == s || *end || v <= 0) {
+    int64_t v;
+    if (!parse_decimal(s, &v) || v <= 0) {
         reply_fail(req, 400, NULL, "A fault rule id is a positive integer.");
         return false;
     }
@@ -151,10 +150,8 @@ void admin_fault_events_get(struct ds_request *req)
     const char *rule = req_query(req, "ruleId");
     int64_t rule_id = 0;
     if (rule) {
-        char *end;
-        errno = 0;
-        long long v = strtoll(rule, &end, 10);
-        if (errno || end == rule || *end || v <= 0) {
+        int64_t v;
+        if (!parse_decimal(rule, &v) || v <= 0) {
             reply_fail(req, 400, NULL, "ruleId must be a positive integer.");
             return;
         }

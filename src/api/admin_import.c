@@ -395,10 +395,8 @@ void admin_import(struct ds_request *req)
     }
     struct import_run run = {.req = req, .doc = doc, .now = clock_now_us(&req->ctx->clock)};
     const char *u = req_query(req, "universe");
-    char *end;
-    errno = 0;
-    long long universe = u ? strtoll(u, &end, 10) : 0;
-    if (u && (errno || end == u || *end || universe <= 0)) universe = -1;
+    int64_t universe = 0;
+    if (u && (!parse_decimal(u, &universe) || universe <= 0)) universe = -1;
     if (!u && ours && !member_i64(doc, 0, len, "universe", &run.universe)) universe = -1;
     if (u || !ours) run.universe = universe;
     if (run.universe <= 0) {

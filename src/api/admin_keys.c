@@ -13,6 +13,7 @@
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/digest.h"
+#include "core/limits.h"
 #include "http/reply.h"
 #include "service/keyring.h"
 #include "store/api_keys.h"
@@ -152,10 +153,8 @@ void admin_keys_list(struct ds_request *req)
 void admin_key_delete(struct ds_request *req)
 {
     const char *s = req_param(req, "key_id");
-    char *end;
-    errno = 0;
-    long long id = s ? strtoll(s, &end, 10) : 0;
-    if (!s || errno || end == s || *end || id <= 0) {
+    int64_t id;
+    if (!parse_decimal(s, &id) || id <= 0) {
         reply_fail(req, 400, NULL, "An API key id is a positive integer.");
         return;
     }
@@ -167,7 +166,7 @@ void admin_key_delete(struct ds_request *req)
     }
     if (!reload_or_reply(req)) return;
     if (!deleted)
-        reply_fail(req, 404, NULL, "There is no API key %lld.", id);
+        reply_fail(req, 404, NULL, "There is no API key %lld.", (long long)id);
     else
         reply_json(req, 200, json_object_new_object());
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "core/clock.h"
+#include "core/json_doc.h"
 #include "core/json_text.h"
 #include "core/limits.h"
 #include "core/migrate.h"
@@ -27,10 +28,8 @@ static bool name_and_step_or_reply(struct ds_request *req, const char **ds, int 
     }
     const char *n = req_param(req, "step");
     if (!step || !n) return true;
-    char *end;
-    errno = 0;
-    long v = strtol(n, &end, 10);
-    if (errno || *end || end == n || v < 1 || v > MAX_STEP) {
+    int64_t v;
+    if (!parse_decimal(n, &v) || v < 1 || v > MAX_STEP) {
         reply_fail(req, 400, NULL, "The step must be an integer from 1 to %d.", MAX_STEP);
         return false;
     }
@@ -71,24 +70,26 @@ void admin_migration_put(struct ds_request *req)
     const char *ds;
     int step = 0;
     if (!name_and_step_or_reply(req, &ds, &step)) return;
-    struct json_object *doc = json_text_valid(req->body, req->body_len, LIMIT_JSON_DEPTH, NULL)
-                                  ? json_tokener_parse(req->body)
-                                  : NULL;
-    struct json_object *patch = doc, *v;
+    struct json_object *doc = NULL, *v;
+    struct ds_error err;
+    if (json_doc_parse(req->body, req->body_len, &doc, &err) != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    struct json_object *patch = doc;
     bool compatible = false;
     if (json_object_is_type(doc, json_type_object)) {
         patch = json_object_object_get_ex(doc, "patch", &v) ? v : NULL;
         compatible =
             json_object_object_get_ex(doc, "backwardsCompatible", &v) && json_object_get_boolean(v);
     }
-    struct ds_error err;
     if (migration_patch_check(patch, &err) != DS_OK) {
         json_object_put(doc);
         reply_error(req, &err);
         return;
     }
-    const char *text = json_object_to_json_string_ext(patch, JSON_C_TO_STRING_PLAIN |
-                                                                 JSON_C_TO_STRING_NOSLASHESCAPE);
+    size_t text_len;
+    const char *text = json_doc_text(patch, &text_len); /* the patch's own bytes */
     ds_status st = store_migration_put(req->db, req->universe_id, ds, step, text, compatible,
                                        clock_now_us(&req->ctx->clock), &err);
     if (st != DS_OK) {

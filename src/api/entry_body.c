@@ -27,7 +27,7 @@ static ds_status users_from_json(struct json_object *users, char **out, struct d
         const char *s = json_object_get_string(u);
         if (json_object_is_type(u, json_type_string) && s && !strncmp(s, "users/", 6)) s += 6;
         int64_t id;
-        if (!s || !parse_integral(s, strlen(s), &id) || id < 0 ||
+        if (!s || !parse_decimal(s, &id) || id <= 0 ||
             json_object_is_type(u, json_type_boolean))
             return ds_fail(err, 400, "InvalidUserIds", "users[%zu] is not \"users/{id}\".", i);
         used +=
@@ -76,12 +76,19 @@ bool entry_body_or_reply(struct ds_request *req, bool need_value, struct entry_b
     json_object_object_get_ex(b->doc, "users", &users);
     if (users_from_json(users, &b->user_ids, &err) != DS_OK) goto fail;
     if (json_object_object_get_ex(b->doc, "attributes", &attrs) && attrs) {
-        const char *text = json_object_to_json_string_ext(attrs, JSON_C_TO_STRING_PLAIN);
-        if (!json_object_is_type(attrs, json_type_object)) {
+        if (!json_object_is_type(attrs, json_type_object) ||
+            !json_text_member(req->body, req->body_len, "attributes", &off, &len)) {
             ds_fail(&err, 400, "InvalidAttributes", "attributes must be a JSON object.");
             goto fail;
         }
-        if (parse_attributes(text, &b->attributes, &err) != DS_OK) goto fail;
+        char *text = strndup(req->body + off, len); /* the attributes' own bytes */
+        if (!text) {
+            ds_fail(&err, 500, NULL, "out of memory");
+            goto fail;
+        }
+        ds_status st = parse_attributes(text, &b->attributes, &err);
+        free(text);
+        if (st != DS_OK) goto fail;
     } else if (parse_attributes(NULL, &b->attributes, &err) != DS_OK) {
         goto fail;
     }

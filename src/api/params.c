@@ -27,10 +27,8 @@ bool page_size_or_reply(struct ds_request *req, const char *name, int def, int m
         *out = def;
         return true;
     }
-    char *end;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (errno || *end || n < 0 || (n == 0 && !zero_is_default)) {
+    int64_t n;
+    if (!parse_decimal(v, &n) || n < 0 || n > INT32_MAX || (n == 0 && !zero_is_default)) {
         reply_fail(req, 400, NULL, "%s must be a positive integer.", name);
         return false;
     }
@@ -98,10 +96,20 @@ bool v2_ref_or_reply(struct ds_request *req, struct entry_ref *ref)
            (!ref->key || check_or_reply(req, check_entry_key, ref->key));
 }
 
+/* A token is bound to the universe of the request that got it, as well as to the listing's
+ * own parameters: one issued for universe 43 is refused on universe 42. */
+static uint32_t bound_to_universe(const struct ds_request *req, uint32_t params)
+{
+    char u[24];
+    int n = snprintf(u, sizeof u, "%lld", (long long)req->universe_id);
+    return fnv1a32(params, u, (size_t)n);
+}
+
 bool cursor_or_reply(struct ds_request *req, const char *name, const char *kind, uint32_t params,
                      struct cursor_pos *pos)
 {
     memset(pos, 0, sizeof *pos);
+    params = bound_to_universe(req, params);
     const char *token = req_query(req, name);
     if (!token || !*token) return true;
     struct ds_error err;
@@ -191,10 +199,8 @@ static bool lock_token_or_reply(struct ds_request *req, bool *has, int64_t *toke
     *has = false;
     *token = 0;
     if (!h) return true;
-    char *end;
-    errno = 0;
-    long long v = strtoll(h, &end, 10);
-    if (errno || end == h || *end || v < 0) {
+    int64_t v;
+    if (!parse_decimal(h, &v) || v < 0) {
         reply_fail(req, 400, NULL, "x-lock-token must be a non-negative integer.");
         return false;
     }
@@ -210,10 +216,8 @@ static bool schema_version_or_reply(struct ds_request *req, bool *has, int *vers
     *has = false;
     *version = 0;
     if (!h) return true;
-    char *end;
-    errno = 0;
-    long v = strtol(h, &end, 10);
-    if (errno || end == h || *end || v < 0 || v > 1000000) {
+    int64_t v;
+    if (!parse_decimal(h, &v) || v < 0 || v > 1000000) {
         reply_fail(req, 400, NULL, "x-schema-version must be a non-negative integer.");
         return false;
     }
@@ -297,7 +301,8 @@ void reply_page(struct ds_request *req, const char *items_name, struct json_obje
                 const char *token_name, const char *kind, uint32_t fp,
                 const struct cursor_pos *last)
 {
-    char *next = last ? cursor_encode(req->ctx->cursor_key, kind, fp, last) : NULL;
+    char *next =
+        last ? cursor_encode(req->ctx->cursor_key, kind, bound_to_universe(req, fp), last) : NULL;
     if (last && !next) { /* an empty token would say "last page" and silently cut the list */
         json_object_put(items);
         reply_fail(req, 500, NULL, "Cannot issue the next page token.");

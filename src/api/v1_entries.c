@@ -131,7 +131,7 @@ void v1_increment_entry(struct ds_request *req)
     if (!v1_ref_or_reply(req, &ref, true)) return;
     int64_t amount = 1;
     const char *by = req_query(req, "incrementBy");
-    if (by && *by && !parse_integral(by, strlen(by), &amount)) {
+    if (by && !parse_decimal_integral(by, &amount)) {
         reply_fail(req, 400, NULL, "incrementBy must be an integer, not '%.40s'.", by);
         return;
     }

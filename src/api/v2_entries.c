@@ -11,6 +11,7 @@
 #include "api/params.h"
 #include "api/views.h"
 #include "core/clock.h"
+#include "core/json_doc.h"
 #include "core/json_text.h"
 #include "core/limits.h"
 #include "http/reply.h"
@@ -149,15 +150,12 @@ void v2_update_entry(struct ds_request *req)
 {
     struct entry_ref ref;
     if (!concrete_ref_or_reply(req, &ref)) return;
-    const char *why = NULL;
-    if (!json_text_valid(req->body, req->body_len, LIMIT_JSON_DEPTH, &why)) {
-        reply_fail(req, 400, NULL, "The body is not valid JSON: %s.", why);
+    struct json_object *patch = NULL;
+    struct ds_error err;
+    if (json_doc_parse(req->body, req->body_len, &patch, &err) != DS_OK) {
+        reply_error(req, &err);
         return;
     }
-    struct json_tokener *tok = json_tokener_new_ex(LIMIT_JSON_DEPTH + 1);
-    struct json_object *patch =
-        tok ? json_tokener_parse_ex(tok, req->body, (int)req->body_len) : NULL;
-    json_tokener_free(tok);
     if (!json_object_is_type(patch, json_type_array)) {
         json_object_put(patch);
         reply_fail(req, 400, NULL, "The body must be a JSON Patch: an array of operations.");

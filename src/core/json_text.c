@@ -257,3 +257,23 @@ bool json_text_object_next(const char *text, size_t len, size_t *pos, size_t *ke
     *pos = (size_t)(s.p - text);
     return true;
 }
+
+size_t json_text_compact(const char *text, size_t len, char *out)
+{
+    size_t o = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (in_string) {
+            out[o++] = c;
+            if (c == '\\' && i + 1 < len) out[o++] = text[++i];
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+        if (c == '"') in_string = true;
+        out[o++] = c;
+    }
+    out[o] = '\0';
+    return o;
+}

@@ -17,6 +17,10 @@ bool json_text_valid(const char *text, size_t len, int max_depth, const char **w
 bool json_text_member(const char *text, size_t len, const char *name, size_t *value_off,
                       size_t *value_len);
 
+/* Copies valid JSON text[0..len) into out (len + 1 bytes) without the whitespace between
+ * tokens; every token keeps its bytes. Returns the length written (NUL-terminated). */
+size_t json_text_compact(const char *text, size_t len, char *out);
+
 /* Iterators over valid JSON text, for documents too large to hold as a tree: *pos starts
  * at 0 and advances; each call yields the next element (array) or member (object, with the
  * raw key text between its quotes, escapes not decoded) as spans of text. False at the end,

@@ -1,17 +1,16 @@
-/* core/jsonpatch.c — RFC 6902 over json-c. Values taken from the patch are deep-copied so
- * the patch document stays untouched; JSON null is json-c's NULL pointer. */
+/* core/jsonpatch.c — RFC 6902 over json-c documents made by core/json_doc.c. Values taken
+ * from the patch are copied so the patch document stays untouched; every container on the
+ * way to a change is touched first, so everything else keeps its source bytes. JSON null is
+ * json-c's NULL pointer. */
 #include "core/jsonpatch.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static struct json_object *copy_of(struct json_object *src)
-{
-    struct json_object *dst = NULL;
-    if (src && json_object_deep_copy(src, &dst, NULL) != 0) return NULL;
-    return dst;
-}
+#include "core/json_doc.h"
+
+#define copy_of json_doc_copy
 
 bool json_equal(struct json_object *a, struct json_object *b)
 {
@@ -91,9 +90,12 @@ static bool parse_index(const char *tok, size_t len, bool allow_end, size_t *idx
 
 #define TOKEN_MAX 4096
 
-/* Resolves a pointer; *out is borrowed (may be NULL for a JSON null). */
-static bool resolve(struct json_object *root, const char *ptr, struct json_object **out)
+/* Resolves a pointer; *out is borrowed (may be NULL for a JSON null). With touch, every
+ * container on the way (the root and the target included) is about to change. */
+static bool resolve_ex(struct json_object *root, const char *ptr, struct json_object **out,
+                       bool touch)
 {
+    if (touch) json_doc_touch(root);
     if (*ptr == '\0') {
         *out = root;
         return true;
@@ -115,13 +117,20 @@ static bool resolve(struct json_object *root, const char *ptr, struct json_objec
         } else {
             return false;
         }
+        if (touch) json_doc_touch(cur);
         p += len + 1;
     }
     *out = cur;
     return true;
 }
 
-/* Splits ptr into its parent container (resolved in root) and decoded last token. */
+static bool resolve(struct json_object *root, const char *ptr, struct json_object **out)
+{
+    return resolve_ex(root, ptr, out, false);
+}
+
+/* Splits ptr into its parent container (resolved in root, and touched with everything
+ * above it: the caller changes it) and decoded last token. */
 static bool parent_of(struct json_object *root, const char *ptr, struct json_object **parent,
                       char *last, size_t cap)
 {
@@ -132,7 +141,7 @@ static bool parent_of(struct json_object *root, const char *ptr, struct json_obj
     if (!pptr) return false;
     memcpy(pptr, ptr, plen);
     pptr[plen] = '\0';
-    bool ok = resolve(root, pptr, parent) && decode_token(slash + 1, strlen(slash + 1), last, cap);
+    bool ok = resolve_ex(root, pptr, parent, true) && decode_token(slash + 1, strlen(slash + 1), last, cap);
     free(pptr);
     return ok && *parent != NULL;
 }
@@ -217,12 +226,19 @@ static ds_status op_replace(struct json_object *root, const char *ptr, struct js
     return DS_OK;
 }
 
-static const char *member_string(struct json_object *op, const char *name)
+/* A string member; NULL if absent, not a string, or holding a NUL (a pointer like
+ * "/a\u0000b" would otherwise be cut short to "/a"). */
+static const char *member_string(struct json_object *op, const char *name, bool *has_nul)
 {
     struct json_object *v;
     if (!json_object_object_get_ex(op, name, &v) || !json_object_is_type(v, json_type_string))
         return NULL;
-    return json_object_get_string(v);
+    const char *s = json_object_get_string(v);
+    if (strlen(s) != (size_t)json_object_get_string_len(v)) {
+        *has_nul = true;
+        return NULL;
+    }
+    return s;
 }
 
 static ds_status apply_op(struct json_object **doc, struct json_object *op, size_t i,
@@ -230,7 +246,12 @@ static ds_status apply_op(struct json_object **doc, struct json_object *op, size
 {
     if (!json_object_is_type(op, json_type_object))
         return ds_fail(err, 400, NULL, "JSON Patch: operation %zu is not an object", i);
-    const char *name = member_string(op, "op"), *path = member_string(op, "path");
+    bool has_nul = false;
+    const char *name = member_string(op, "op", &has_nul), *path = member_string(op, "path", &has_nul);
+    const char *from = member_string(op, "from", &has_nul);
+    if (has_nul)
+        return ds_fail(err, 400, NULL, "JSON Patch: operation %zu has a NUL in op, path or from",
+                       i);
     if (!name || !path)
         return ds_fail(err, 400, NULL, "JSON Patch: operation %zu needs string \"op\" and \"path\"",
                        i);
@@ -238,7 +259,6 @@ static ds_status apply_op(struct json_object **doc, struct json_object *op, size
         return ds_fail(err, 400, NULL, "JSON Patch: path \"%.200s\" must start with '/'", path);
     struct json_object *value = NULL;
     bool has_value = json_object_object_get_ex(op, "value", &value);
-    const char *from = member_string(op, "from");
 
     if (!strcmp(name, "add") || !strcmp(name, "replace") || !strcmp(name, "test")) {
         if (!has_value)

@@ -1,5 +1,9 @@
 /* core/jsonpatch.h — JSON Patch (RFC 6902: add, remove, replace, move, copy, test) and JSON
- * Pointer (RFC 6901) over json-c documents. Used by :update and by _version migrations. */
+ * Pointer (RFC 6901) over json-c documents. Used by :update and by _version migrations.
+ * Documents and patches should come from json_doc_parse (core/json_doc.h): then whatever the
+ * patch does not change is written back byte-for-byte, and values it inserts keep the exact
+ * text they had in the patch. Numbers compare (test) as Luau numbers do: two integers that
+ * fit in 64 bits exactly, anything else as IEEE doubles. */
 #ifndef DS_CORE_JSONPATCH_H
 #define DS_CORE_JSONPATCH_H
 

@@ -100,23 +100,23 @@ ds_status parse_attributes(const char *text, char **out, struct ds_error *err)
         *out = strdup("{}");
         return *out ? DS_OK : ds_fail(err, 500, NULL, "out of memory");
     }
-    struct json_object *o = parse_json(text);
-    if (!o || !json_object_is_type(o, json_type_object)) {
-        json_object_put(o);
+    /* Kept as sent, less the whitespace between tokens (the text travels in a header): a
+     * re-serialization would round big numbers and replace unpaired surrogate escapes. */
+    size_t n = strlen(text);
+    const char *first = text + strspn(text, " \t\r\n");
+    if (!json_text_valid(text, n, 64, NULL) || *first != '{')
         return ds_fail(err, 400, "InvalidAttributes", "Attributes must be a JSON object.");
-    }
-    const char *compact =
-        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-    size_t len = compact ? strlen(compact) : 0;
+    char *compact = malloc(n + 1);
+    if (!compact) return ds_fail(err, 500, NULL, "out of memory");
+    size_t len = json_text_compact(text, n, compact);
     if (len >= LIMIT_ATTRIBUTES_BYTES) {
-        json_object_put(o);
+        free(compact);
         return ds_fail(err, 400, "InvalidAttributes",
                        "Attributes are %zu bytes serialized; they must be under %d.", len,
                        LIMIT_ATTRIBUTES_BYTES);
     }
-    *out = compact ? strdup(compact) : NULL;
-    json_object_put(o);
-    return *out ? DS_OK : ds_fail(err, 500, NULL, "out of memory");
+    *out = compact;
+    return DS_OK;
 }
 
 bool parse_integral(const char *s, size_t len, int64_t *out)
@@ -146,6 +146,36 @@ bool parse_integral(const char *s, size_t len, int64_t *out)
     return true;
 }
 
+bool parse_decimal(const char *s, int64_t *out)
+{
+    if (!s) return false;
+    const char *d = s + (*s == '-');
+    if (*d < '0' || *d > '9' || (*d == '0' && d[1] != '\0') || (*s == '-' && *d == '0'))
+        return false;
+    uint64_t limit = *s == '-' ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX, v = 0;
+    for (; *d; d++) {
+        if (*d < '0' || *d > '9') return false;
+        unsigned digit = (unsigned)(*d - '0');
+        if (v > (limit - digit) / 10) return false;
+        v = v * 10 + digit;
+    }
+    *out = *s == '-' ? (int64_t)(0 - v) : (int64_t)v;
+    return true;
+}
+
+bool parse_decimal_integral(const char *s, int64_t *out)
+{
+    const char *dot = s ? strchr(s, '.') : NULL;
+    if (!dot) return parse_decimal(s, out);
+    if (dot[1] == '\0' || dot[strspn(dot + 1, "0") + 1] != '\0') return false;
+    char whole[24];
+    size_t n = (size_t)(dot - s);
+    if (n >= sizeof whole) return false;
+    memcpy(whole, s, n);
+    whole[n] = '\0';
+    return parse_decimal(whole, out);
+}
+
 ds_status parse_user_ids(const char *text, char **out, struct ds_error *err)
 {
     *out = NULL;
@@ -170,13 +200,13 @@ ds_status parse_user_ids(const char *text, char **out, struct ds_error *err)
         struct json_object *v = json_object_array_get_idx(a, i);
         int64_t id;
         const char *t = json_object_get_string(v);
-        bool ok =
-            (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double) ||
-             json_object_is_type(v, json_type_string)) &&
-            t && parse_integral(t, strlen(t), &id);
+        /* Roblox user ids are positive integers, written as JSON numbers ("1", -1, 0 and
+         * 1.5 are refused, as the v2 API refuses "users/-1"). */
+        bool ok = json_object_is_type(v, json_type_int) && t && parse_decimal(t, &id) && id > 0;
         if (!ok) {
             json_object_put(a);
-            return ds_fail(err, 400, "InvalidUserIds", "User id %zu is not an integer.", i + 1);
+            return ds_fail(err, 400, "InvalidUserIds", "User id %zu is not a positive integer.",
+                           i + 1);
         }
         used +=
             (size_t)snprintf(buf + used, sizeof buf - used, "%s%lld", i ? "," : "", (long long)id);

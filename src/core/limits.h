@@ -37,4 +37,12 @@ ds_status parse_user_ids(const char *text, char **out, struct ds_error *err) DS_
  * Returns false for anything else or a value outside int64. */
 bool parse_integral(const char *s, size_t len, int64_t *out);
 
+/* The one grammar for integers in paths, query parameters and headers: an optional '-',
+ * then "0" or a non-zero digit followed by digits, within int64. No '+', no leading zeros,
+ * no whitespace, no hex or exponents. NULL and "" are not numbers. */
+bool parse_decimal(const char *s, int64_t *out);
+/* parse_decimal, also taking an all-zero fraction ("41.0"): clients that hold amounts as
+ * floating-point numbers (Python's rblx-open-cloud) send incrementBy that way. */
+bool parse_decimal_integral(const char *s, int64_t *out);
+
 #endif

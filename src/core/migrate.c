@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/json_doc.h"
 #include "core/jsonpatch.h"
 
 ds_status migration_patch_check(struct json_object *patch, struct ds_error *err)
@@ -53,9 +54,8 @@ ds_status migration_run(struct json_object **value, const struct migration_step 
 {
     int from = migration_version_of(*value);
     if (from < 0 || from >= n_steps) return DS_OK;
-    struct json_object *work = NULL;
-    if (json_object_deep_copy(*value, &work, NULL) != 0)
-        return ds_fail(err, 500, NULL, "out of memory");
+    struct json_object *work = json_doc_copy(*value);
+    if (!work) return ds_fail(err, 500, NULL, "out of memory");
     for (int i = from; i < n_steps; i++) {
         struct ds_error why;
         if (jsonpatch_apply(&work, steps[i].patch, &why) != DS_OK) {
@@ -70,6 +70,7 @@ ds_status migration_run(struct json_object **value, const struct migration_step 
                            "Migration step %d made the value something other than an object.",
                            steps[i].step);
         }
+        json_doc_touch(work);
         json_object_object_add(work, "_version", json_object_new_int(steps[i].step));
     }
     json_object_put(*value);

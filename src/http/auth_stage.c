@@ -58,8 +58,9 @@ bool auth_authenticate_stage(struct ds_request *req)
         case ADMIN_GRANTED:
             return true;
         case ADMIN_DISABLED:
-            reply_unauthorized(req, "The admin API is disabled: datastored listens beyond "
-                                    "loopback without --admin-key.");
+            reply_unauthorized(req, "The admin API is disabled: there is no --admin-key, and "
+                                    "datastored listens beyond loopback or its data API has "
+                                    "keys.");
             return false;
         case ADMIN_DENIED: {
             struct api_key *data_key = keyring_lookup(kr, key);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/budget.h"
+#include "core/limits.h"
 #include "http/auth_stage.h"
 #include "http/fault_stage.h"
 #include "http/reply.h"
@@ -44,10 +45,8 @@ static bool stage_validate(struct ds_request *req)
 {
     const char *universe = req_param(req, "universe_id");
     if (universe) {
-        char *end;
-        errno = 0;
-        long long v = strtoll(universe, &end, 10);
-        if (errno || end == universe || *end || v <= 0) {
+        int64_t v;
+        if (!parse_decimal(universe, &v) || v <= 0) {
             reply_fail(req, 400, "InvalidUniverseId",
                        "The universe id must be a positive 64-bit integer.");
             return false;

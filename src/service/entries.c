@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/digest.h"
+#include "core/json_doc.h"
 #include "core/jsonpatch.h"
 #include "core/limits.h"
 #include "core/session_lock.h"
@@ -83,22 +84,13 @@ static ds_status compute_value(const struct write_spec *spec, const struct entry
     }
     /* WRITE_PATCH */
     struct json_object *doc = NULL;
-    if (active) {
-        struct json_tokener *tok = json_tokener_new_ex(LIMIT_JSON_DEPTH + 1);
-        if (!tok) return ds_fail(err, 500, NULL, "out of memory");
-        doc = json_tokener_parse_ex(tok, row->value, (int)row->value_len);
-        bool ok = json_tokener_get_error(tok) == json_tokener_success;
-        json_tokener_free(tok);
-        if (!ok) return ds_fail(err, 500, NULL, "The stored value could not be parsed.");
-    }
+    if (active && json_doc_parse(row->value, row->value_len, &doc, err) != DS_OK) return DS_ERR;
     if (jsonpatch_apply(&doc, spec->patch, err) != DS_OK) {
         json_object_put(doc);
         return DS_ERR;
     }
-    size_t len = 4;
-    const char *text = doc ? json_object_to_json_string_length(
-                                 doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len)
-                           : "null";
+    size_t len = 0;
+    const char *text = json_doc_text(doc, &len);
     ds_status st = text ? check_value(text, len, err) : ds_fail(err, 500, NULL, "out of memory");
     if (st == DS_OK) {
         out->value_buf = strndup(text, len);

@@ -215,7 +215,11 @@ struct api_key *keyring_lookup(struct keyring *kr, const char *presented)
 
 enum admin_access keyring_admin(struct keyring *kr, const char *presented)
 {
-    if (!kr->have_admin_key) return kr->loopback ? ADMIN_OPEN : ADMIN_DISABLED;
+    /* Without an admin key, admin is open only while nothing else is protected: once any
+     * data key exists, an open admin API would let any holder of a universe-42 key (or any
+     * local process) export universe 43 and mint keys for it. */
+    if (!kr->have_admin_key)
+        return kr->loopback && atomic_load(&kr->n_total) == 0 ? ADMIN_OPEN : ADMIN_DISABLED;
     if (!presented) return ADMIN_DENIED;
     unsigned char hash[32];
     sha256(presented, strlen(presented), hash);

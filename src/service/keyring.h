@@ -60,8 +60,8 @@ struct api_key *keyring_lookup(struct keyring *kr, const char *presented);
 void keyring_release(struct api_key *key);
 
 enum admin_access { ADMIN_OPEN, ADMIN_GRANTED, ADMIN_DENIED, ADMIN_DISABLED };
-/* The admin API: open on loopback without --admin-key, disabled beyond loopback without
- * it, otherwise granted only to the admin key. */
+/* The admin API: with --admin-key, granted only to that key; without it, open on loopback
+ * while no data key exists (flag, file or admin-made), disabled otherwise. */
 enum admin_access keyring_admin(struct keyring *kr, const char *presented);
 
 /* Hex SHA-256 of a key (65 bytes with NUL) and the prefix shown in listings. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/json_doc.h"
 #include "core/json_text.h"
 #include "core/limits.h"
 #include "core/migrate.h"
@@ -42,8 +43,9 @@ static ds_status read_step(const char *path, struct step_file *out, char *err, s
     }
     buf[len] = '\0';
     const char *why = NULL;
-    struct json_object *doc =
-        json_text_valid(buf, len, LIMIT_JSON_DEPTH, &why) ? json_tokener_parse(buf) : NULL;
+    struct json_object *doc = NULL;
+    struct ds_error perr;
+    if (json_doc_parse(buf, len, &doc, &perr) != DS_OK) why = perr.message;
     free(buf);
     struct json_object *patch = doc, *v;
     out->compatible = false;
@@ -58,8 +60,9 @@ static ds_status read_step(const char *path, struct step_file *out, char *err, s
         json_object_put(doc);
         return DS_ERR;
     }
-    out->text = strdup(json_object_to_json_string_ext(patch, JSON_C_TO_STRING_PLAIN |
-                                                                 JSON_C_TO_STRING_NOSLASHESCAPE));
+    size_t text_len;
+    const char *text = json_doc_text(patch, &text_len); /* the file's own bytes */
+    out->text = text ? strdup(text) : NULL;
     json_object_put(doc);
     if (!out->text) {
         snprintf(err, cap, "out of memory");

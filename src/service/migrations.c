@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_doc.h"
 #include "core/json_text.h"
 #include "core/limits.h"
 #include "pg/query.h"
@@ -31,7 +32,10 @@ ds_status migrations_load(struct pg_conn *db, int64_t universe, const char *data
     }
     for (int i = 0; i < n; i++) {
         out->steps[i].step = (int)pg_i64(r, i, 0);
-        out->steps[i].patch = json_tokener_parse(PQgetvalue(r, i, 1));
+        struct ds_error why;
+        if (json_doc_parse(PQgetvalue(r, i, 1), (size_t)PQgetlength(r, i, 1),
+                           &out->steps[i].patch, &why) != DS_OK)
+            out->steps[i].patch = NULL; /* stored by the admin API, which checked it */
         out->steps[i].backwards_compatible = pg_bool(r, i, 2);
         out->n = i + 1;
     }
@@ -42,14 +46,14 @@ ds_status migrations_load(struct pg_conn *db, int64_t universe, const char *data
 ds_status migrations_apply_text(const struct migration_chain *c, const char *text, size_t len,
                                 char **out, size_t *out_len, struct ds_error *err)
 {
-    struct json_tokener *tok = json_tokener_new_ex(LIMIT_JSON_DEPTH + 1);
-    struct json_object *v = tok ? json_tokener_parse_ex(tok, text, (int)len) : NULL;
-    json_tokener_free(tok);
-    if (!v) return ds_fail(err, 500, NULL, "The stored value could not be parsed.");
+    struct json_object *v = NULL;
+    struct ds_error why;
+    if (json_doc_parse(text, len, &v, &why) != DS_OK)
+        return ds_fail(err, 409, "MigrationFailed", "The stored value cannot be migrated: %s",
+                       why.message);
     ds_status st = migration_run(&v, c->steps, c->n, err);
     if (st == DS_OK) {
-        const char *s = json_object_to_json_string_length(
-            v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, out_len);
+        const char *s = json_doc_text(v, out_len);
         *out = s ? strndup(s, *out_len) : NULL;
         if (!*out)
             st = ds_fail(err, 500, NULL, "out of memory");

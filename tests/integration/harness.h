@@ -80,6 +80,7 @@ Suite *migrations_suite(void);
 Suite *faults_suite(void);
 Suite *auth_suite(void);
 Suite *hostile_suite(void);
+Suite *wire_suite(void);
 Suite *ops_suite(void);
 Suite *client_suite(void);
 Suite *dsctl_suite(void);

@@ -19,6 +19,7 @@ int main(void)
     srunner_add_suite(sr, faults_suite());
     srunner_add_suite(sr, auth_suite());
     srunner_add_suite(sr, hostile_suite());
+    srunner_add_suite(sr, wire_suite());
     srunner_add_suite(sr, ops_suite());
     srunner_add_suite(sr, client_suite());
     srunner_add_suite(sr, dsctl_suite());

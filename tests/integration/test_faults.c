@@ -570,8 +570,8 @@ START_TEST(outage_fails_everything)
     long long u = unique_universe();
     add_rule(&srv_a, "{\"effect\":{\"type\":\"error\",\"status\":503}}");
     const char *paths[] = {
-        "/datastores/v1/universes/%lld/standard-datastores/datastore/entries/entry"
-        "?datastoreName=F&entryKey=k",
+        ("/datastores/v1/universes/%lld/standard-datastores/datastore/entries/entry"
+         "?datastoreName=F&entryKey=k"),
         "/datastores/v1/universes/%lld/standard-datastores",
         "/cloud/v2/universes/%lld/data-stores/F/entries",
         "/cloud/v2/universes/%lld/ordered-data-stores/O/scopes/global/entries",

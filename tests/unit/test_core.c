@@ -157,13 +157,40 @@ START_TEST(metadata_parsing)
     char big[400];
     snprintf(big, sizeof big, "{\"k\":\"%0295d\"}", 0);
     ck_assert_int_eq(parse_attributes(big, &out, &err), DS_ERR);
-    ck_assert_int_eq(parse_user_ids("[269323, \"5\", 7.0]", &out, &err), DS_OK);
+    ck_assert_int_eq(parse_user_ids("[269323, 5, 7]", &out, &err), DS_OK);
     ck_assert_str_eq(out, "[269323,5,7]");
     free(out);
+    /* Positive JSON integers only, as the v2 API's "users/{id}" (issue 18). */
+    ck_assert_int_eq(parse_user_ids("[\"5\"]", &out, &err), DS_ERR);
+    ck_assert_int_eq(parse_user_ids("[7.0]", &out, &err), DS_ERR);
+    ck_assert_int_eq(parse_user_ids("[0]", &out, &err), DS_ERR);
+    ck_assert_int_eq(parse_user_ids("[-1]", &out, &err), DS_ERR);
     ck_assert_int_eq(parse_user_ids("[1,2,3,4,5]", &out, &err), DS_ERR);
     ck_assert_str_eq(err.detail, "InvalidUserIds");
     ck_assert_int_eq(parse_user_ids("[1.5]", &out, &err), DS_ERR);
     ck_assert_int_eq(parse_user_ids("{}", &out, &err), DS_ERR);
+}
+END_TEST
+
+/* The strict decimal grammar of paths, queries and headers (issue 18: "+42", "0042",
+ * " 1", "0x10" and "" were read as numbers). */
+START_TEST(decimal_parsing)
+{
+    int64_t v;
+    ck_assert(parse_decimal("42", &v) && v == 42);
+    ck_assert(parse_decimal("0", &v) && v == 0);
+    ck_assert(parse_decimal("-7", &v) && v == -7);
+    ck_assert(parse_decimal("9223372036854775807", &v) && v == INT64_MAX);
+    ck_assert(parse_decimal("-9223372036854775808", &v) && v == INT64_MIN);
+    const char *bad[] = {"", "+42", "0042", "-0", " 1", "1 ", "0x10", "0x1p3", "1e3", "1.0",
+                         "9223372036854775808", "-9223372036854775809", "-", "4a", NULL};
+    for (int i = 0; bad[i]; i++)
+        ck_assert_msg(!parse_decimal(bad[i], &v), "'%s' accepted", bad[i]);
+    ck_assert(!parse_decimal(NULL, &v));
+    ck_assert(parse_decimal_integral("41.0", &v) && v == 41);
+    ck_assert(parse_decimal_integral("-2.000", &v) && v == -2);
+    ck_assert(!parse_decimal_integral("41.5", &v) && !parse_decimal_integral("41.", &v) &&
+              !parse_decimal_integral("0x1.0", &v) && !parse_decimal_integral("1e3", &v));
 }
 END_TEST
 
@@ -204,6 +231,7 @@ Suite *core_suite(void)
     tcase_add_test(tc, cursor_signing);
     tcase_add_test(tc, metadata_parsing);
     tcase_add_test(tc, integral_parsing);
+    tcase_add_test(tc, decimal_parsing);
     tcase_add_test(tc, md5_header_format);
     suite_add_tcase(s, tc);
     return s;
