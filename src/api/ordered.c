@@ -139,7 +139,7 @@ void ordered_create(struct ds_request *req)
     }
     if (!body_int_or_reply(req, "value", true, 0, &value)) return;
     struct ordered_result res;
-    if (ordered_write(req->ctx, req->db, &ref, ORDERED_CREATE, value, &res, &err) != DS_OK)
+    if (ordered_write(req->ctx, req->db, &ref, ORDERED_CREATE, value, 0, &res, &err) != DS_OK)
         reply_write_failure(req, &err, "ordered", &ref);
     else if (!res.found)
         reply_fail(req, 400, NULL, "The entry already exists.");
@@ -156,11 +156,28 @@ void ordered_patch(struct ds_request *req)
         !bool_query_or_reply(req, wire_of(req)->allow_missing, false, &allow_missing) ||
         !body_int_or_reply(req, "value", true, 0, &value))
         return;
+    /* Extension for an atomic UpdateAsync: expectedValue=N writes only while the entry still
+     * holds N, expectedValue=none only while there is no entry; otherwise 409. */
+    const char *expect = req_query(req, "expectedValue");
+    int64_t expected = 0;
+    enum ordered_write_op op = allow_missing ? ORDERED_UPSERT : ORDERED_SET;
+    if (expect) {
+        if (!strcmp(expect, "none")) {
+            op = ORDERED_CREATE;
+        } else if (parse_decimal(expect, &expected)) {
+            op = ORDERED_SET_IF;
+        } else {
+            reply_fail(req, 400, NULL, "expectedValue must be an integer or none.");
+            return;
+        }
+    }
     struct ordered_result res;
     struct ds_error err;
-    if (ordered_write(req->ctx, req->db, &ref, allow_missing ? ORDERED_UPSERT : ORDERED_SET, value,
-                      &res, &err) != DS_OK)
+    if (ordered_write(req->ctx, req->db, &ref, op, value, expected, &res, &err) != DS_OK)
         reply_write_failure(req, &err, "ordered", &ref);
+    else if (!res.found && expect)
+        reply_fail(req, 409, "PreconditionFailed",
+                   "The entry no longer holds expectedValue %s; read it and try again.", expect);
     else if (!res.found)
         reply_fail(req, 404, "EntryNotFound", "Entry not found.");
     else
@@ -175,7 +192,7 @@ void ordered_increment(struct ds_request *req)
         return;
     struct ordered_result res;
     struct ds_error err;
-    if (ordered_write(req->ctx, req->db, &ref, ORDERED_INCREMENT, amount, &res, &err) != DS_OK)
+    if (ordered_write(req->ctx, req->db, &ref, ORDERED_INCREMENT, amount, 0, &res, &err) != DS_OK)
         reply_write_failure(req, &err, "ordered", &ref);
     else
         reply_json(req, 200, entry_json(req, &ref, res.value));
@@ -184,11 +201,16 @@ void ordered_increment(struct ds_request *req)
 void ordered_delete(struct ds_request *req)
 {
     struct entry_ref ref;
-    if (!ordered_ref_or_reply(req, &ref)) return;
+    bool return_entry; /* extension for RemoveAsync: the removed entry, atomically */
+    if (!ordered_ref_or_reply(req, &ref) ||
+        !bool_query_or_reply(req, "returnEntry", false, &return_entry))
+        return;
     struct ds_error err;
     struct ordered_result res;
-    if (ordered_write(req->ctx, req->db, &ref, ORDERED_DELETE, 0, &res, &err) != DS_OK)
+    if (ordered_write(req->ctx, req->db, &ref, ORDERED_DELETE, 0, 0, &res, &err) != DS_OK)
         reply_write_failure(req, &err, "ordered", &ref);
+    else if (return_entry && res.found)
+        reply_json(req, 200, entry_json(req, &ref, res.value));
     else
         reply_json(req, 200, json_object_new_object());
 }

@@ -114,15 +114,35 @@ void v1_set_entry(struct ds_request *req)
     free(user_ids);
 }
 
+/* Delete Entry: 204. Extension returnEntry=true (RemoveAsync): the removed value and its
+ * key info, read in the delete's own transaction — 200 like Get Entry, or 204 if there was
+ * no active entry. */
 void v1_delete_entry(struct ds_request *req)
 {
     struct entry_ref ref;
-    if (!v1_ref_or_reply(req, &ref, true)) return;
+    bool return_entry;
+    if (!v1_ref_or_reply(req, &ref, true) ||
+        !bool_query_or_reply(req, "returnEntry", false, &return_entry))
+        return;
     struct write_spec spec = {.op = WRITE_REMOVE};
     struct write_outcome out;
     if (!standard_write_or_reply(req, &ref, &spec, &out)) return;
+    const struct removed_entry *r = &out.removed;
+    if (return_entry && r->present) {
+        struct entry_view v = {.version = r->version,
+                               .created_us = r->created_us,
+                               .version_us = r->version_us,
+                               .value = r->value,
+                               .value_len = r->value_len,
+                               .md5 = r->md5[0] ? r->md5 : NULL,
+                               .user_ids = r->user_ids,
+                               .attributes = r->attributes};
+        v1_entry_headers(req, &v);
+        reply_raw(req, 200, "application/json", r->value, r->value_len);
+    } else {
+        reply_empty(req, 204);
+    }
     write_outcome_free(&out);
-    reply_empty(req, 204);
 }
 
 void v1_increment_entry(struct ds_request *req)
@@ -295,6 +315,39 @@ void v1_list_versions(struct ds_request *req)
     reply_page(req, "versions", versions, "nextPageCursor", "v1-versions", fp,
                n > limit ? &last : NULL);
     PQclear(r);
+}
+
+/* Extension (RemoveVersionAsync): deletes one retained version of history for good, with no
+ * tombstone. The current version cannot be removed this way (409; use Delete Entry). */
+void v1_delete_version(struct ds_request *req)
+{
+    struct entry_ref ref;
+    if (!v1_ref_or_reply(req, &ref, true)) return;
+    const char *id = req_query(req, "versionId");
+    int64_t seq;
+    if (!id || !versionid_parse(id, &seq)) {
+        reply_fail(req, 400, "InvalidVersionId", "versionId is missing or malformed.");
+        return;
+    }
+    struct entry_row row;
+    struct ds_error err;
+    if (store_version_get(req->db, &ref, seq, &row, &err) != DS_OK) {
+        reply_error(req, &err);
+        return;
+    }
+    char found[VERSIONID_LEN + 1] = "";
+    if (row.found) entry_row_version(&row, found);
+    bool deleted = false;
+    if (!row.found || strcasecmp(found, id) != 0)
+        reply_fail(req, 404, "VersionNotFound", "Version %s of this entry is not retained.", id);
+    else if (store_version_delete(req->db, &ref, seq, &deleted, &err) != DS_OK)
+        reply_error(req, &err);
+    else if (!deleted)
+        reply_fail(req, 409, "CurrentVersion",
+                   "Version %s is the entry's current version; remove the entry instead.", id);
+    else
+        reply_empty(req, 204);
+    entry_row_clear(&row);
 }
 
 void v1_get_version(struct ds_request *req)

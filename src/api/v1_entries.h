@@ -13,5 +13,6 @@ void v1_delete_entry(struct ds_request *req);
 void v1_increment_entry(struct ds_request *req);
 void v1_list_versions(struct ds_request *req);
 void v1_get_version(struct ds_request *req);
+void v1_delete_version(struct ds_request *req);
 
 #endif

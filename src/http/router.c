@@ -91,6 +91,8 @@ const struct route routes[] = {
      ROUTE_DB, v1_list_versions},
     {"GET", V1 "/datastore/entries/entry/versions/version", FAMILY_V1, OP_GET_VERSION, P_VERSION,
      ROUTE_DB, v1_get_version},
+    {"DELETE", V1 "/datastore/entries/entry/versions/version", FAMILY_V1, OP_REMOVE, P_DELETE,
+     ROUTE_DB, v1_delete_version},
 
     {"GET", V2, FAMILY_V2, OP_LIST_STORES, P_STORES, ROUTE_DB, v2_list_datastores},
     {"POST", V2 "/{data_store_id}:undelete", FAMILY_V2, OP_DELETE_STORE, P_STORE_DELETE, ROUTE_DB,

@@ -27,6 +27,9 @@ void write_outcome_free(struct write_outcome *o)
     free(o->value_buf);
     free(o->user_ids);
     free(o->attributes);
+    free(o->removed.value);
+    free(o->removed.user_ids);
+    free(o->removed.attributes);
     memset(o, 0, sizeof *o);
 }
 
@@ -131,7 +134,25 @@ static ds_status build_outcome(const struct write_spec *spec, const struct entry
     return DS_OK;
 }
 
-/* One attempt. *retry is set when a concurrent creation won the insert race. */
+/* Copies the entry a remove is about to tombstone. */
+static ds_status keep_removed(const struct entry_row *row, struct removed_entry *r,
+                              struct ds_error *err)
+{
+    r->value = malloc(row->value_len + 1);
+    r->user_ids = strdup(row->user_ids ? row->user_ids : "[]");
+    r->attributes = strdup(row->attributes ? row->attributes : "{}");
+    if (!r->value || !r->user_ids || !r->attributes) return ds_fail(err, 500, NULL, "out of memory");
+    memcpy(r->value, row->value, row->value_len);
+    r->value[row->value_len] = '\0';
+    r->value_len = row->value_len;
+    snprintf(r->md5, sizeof r->md5, "%s", row->md5 ? row->md5 : "");
+    r->created_us = row->created_us;
+    r->version_us = row->version_us;
+    entry_row_version(row, r->version);
+    r->present = true;
+    return DS_OK;
+}
+
 /* Brings the value about to be stored up the data store's _version chain (an older value is
  * migrated, never stored as is), enforces x-schema-version, and marks the steps it used as
  * applied. *version is the stored value's _version (-1 for non-objects). */
@@ -208,6 +229,8 @@ static ds_status write_in_tx(struct ds_ctx *ctx, struct pg_conn *db, const struc
         out->changed = false; /* nothing to delete: no tombstone, no new version */
         goto done;
     }
+    if (spec->op == WRITE_REMOVE && (st = keep_removed(&row, &out->removed, err)) != DS_OK)
+        goto done;
     if ((st = build_outcome(spec, &row, out, err)) != DS_OK) goto done;
     int schema_version = -1;
     if ((st = migrate_outcome(db, ref, spec, row.schema_latest, out, &schema_version, err)) !=

@@ -56,6 +56,19 @@ struct write_outcome {
     char *user_ids;   /* owned */
     char *attributes; /* owned */
     bool migrated;    /* the value was brought up its _version chain */
+    /* WRITE_REMOVE of an active entry: what was removed, read in the same transaction (so
+     * RemoveAsync can return it atomically). Strings owned. */
+    struct removed_entry {
+        bool present;
+        char *value;
+        size_t value_len;
+        char md5[25];
+        char *user_ids;
+        char *attributes;
+        int64_t created_us;
+        int64_t version_us;
+        char version[VERSIONID_LEN + 1];
+    } removed;
 };
 void write_outcome_free(struct write_outcome *o);
 

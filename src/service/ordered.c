@@ -16,10 +16,12 @@ bool cooldown_blocks(const struct ds_ctx *ctx, int64_t last_write_us, int64_t no
 }
 
 static ds_status run_op(struct pg_conn *db, const struct entry_ref *ref, enum ordered_write_op op,
-                        int64_t value, int64_t now, struct ordered_result *out,
+                        int64_t value, int64_t expected, int64_t now, struct ordered_result *out,
                         struct ds_error *err)
 {
     switch (op) {
+    case ORDERED_SET_IF:
+        return store_ordered_set_if(db, ref, value, expected, now, out, err);
     case ORDERED_CREATE:
         return store_ordered_create(db, ref, value, now, out, err);
     case ORDERED_SET:
@@ -28,19 +30,18 @@ static ds_status run_op(struct pg_conn *db, const struct entry_ref *ref, enum or
         return store_ordered_set(db, ref, value, true, now, out, err);
     case ORDERED_INCREMENT:
         return store_ordered_increment(db, ref, value, now, out, err);
-    case ORDERED_DELETE:
-        out->found = false;
-        return store_ordered_delete(db, ref, err);
+    case ORDERED_DELETE: /* out: the removed value, if there was one */
+        return store_ordered_delete(db, ref, out, err);
     }
     return ds_fail(err, 500, NULL, "unknown ordered operation");
 }
 
 ds_status ordered_write(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
-                        enum ordered_write_op op, int64_t value, struct ordered_result *out,
-                        struct ds_error *err)
+                        enum ordered_write_op op, int64_t value, int64_t expected,
+                        struct ordered_result *out, struct ds_error *err)
 {
     if (ctx->write_cooldown <= 0)
-        return run_op(db, ref, op, value, clock_now_us(&ctx->clock), out, err);
+        return run_op(db, ref, op, value, expected, clock_now_us(&ctx->clock), out, err);
     if (pg_command(db, "BEGIN", err) != DS_OK) return DS_ERR;
     int64_t offset, last_write;
     bool exists;
@@ -51,7 +52,7 @@ ds_status ordered_write(struct ds_ctx *ctx, struct pg_conn *db, const struct ent
         if (exists && cooldown_blocks(ctx, last_write, now, err))
             st = DS_ERR;
         else
-            st = run_op(db, ref, op, value, now, out, err);
+            st = run_op(db, ref, op, value, expected, now, out, err);
     }
     if (st == DS_OK)
         st = pg_command(db, "COMMIT", err);

@@ -7,11 +7,19 @@
 #include "context.h"
 #include "store/ordered.h"
 
-enum ordered_write_op { ORDERED_CREATE, ORDERED_SET, ORDERED_UPSERT, ORDERED_INCREMENT, ORDERED_DELETE };
+enum ordered_write_op {
+    ORDERED_CREATE,    /* insert; out->found false if the key exists */
+    ORDERED_SET,       /* update an existing entry */
+    ORDERED_UPSERT,    /* insert or update */
+    ORDERED_SET_IF,    /* update only while the entry holds `expected` (UpdateAsync) */
+    ORDERED_INCREMENT, /* add value (a missing entry counts as 0) */
+    ORDERED_DELETE,
+};
 
+/* expected: the value ORDERED_SET_IF requires (ignored by the other operations). */
 ds_status ordered_write(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
-                        enum ordered_write_op op, int64_t value, struct ordered_result *out,
-                        struct ds_error *err) DS_MUSTCHECK;
+                        enum ordered_write_op op, int64_t value, int64_t expected,
+                        struct ordered_result *out, struct ds_error *err) DS_MUSTCHECK;
 
 /* The per-key cooldown check shared with standard entries: false if the write may proceed,
  * else fills err (429, retry_at_us). */

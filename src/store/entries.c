@@ -70,6 +70,8 @@ const struct pg_statement entries_statements[] = {
     {"version_get", "SELECT " ROW_COLUMNS " FROM entries WHERE " KEY_MATCH " AND version_seq = $5"
                     " UNION ALL SELECT " HISTORY_COLUMNS " FROM entry_versions WHERE " KEY_MATCH
                     " AND version_seq = $5"},
+    {"version_delete", "DELETE FROM entry_versions WHERE " KEY_MATCH " AND version_seq = $5"
+                       " RETURNING version_seq"},
     {"version_at", "SELECT * FROM ("
                    "  SELECT " ROW_COLUMNS " FROM entries WHERE " KEY_MATCH " AND version_us <= $5"
                    "  UNION ALL SELECT " HISTORY_COLUMNS " FROM entry_versions WHERE " KEY_MATCH
@@ -235,6 +237,19 @@ ds_status store_version_get(struct pg_conn *db, const struct entry_ref *ref, int
                             struct entry_row *row, struct ds_error *err)
 {
     return read_version(db, "version_get", ref, seq, row, err);
+}
+
+ds_status store_version_delete(struct pg_conn *db, const struct entry_ref *ref, int64_t seq,
+                               bool *deleted, struct ds_error *err)
+{
+    struct pg_params p;
+    store_key_params(&p, ref);
+    pgp_i64(&p, seq);
+    PGresult *r = pg_run(db, "version_delete", &p, err);
+    if (!r) return DS_ERR;
+    *deleted = PQntuples(r) == 1;
+    PQclear(r);
+    return DS_OK;
 }
 
 ds_status store_version_at(struct pg_conn *db, const struct entry_ref *ref, int64_t t_us,

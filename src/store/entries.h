@@ -89,6 +89,10 @@ ds_status store_entry_update(struct pg_conn *db, const struct entry_ref *ref,
 /* One version by number (current or history); row->found false if it is not retained. */
 ds_status store_version_get(struct pg_conn *db, const struct entry_ref *ref, int64_t seq,
                             struct entry_row *row, struct ds_error *err) DS_MUSTCHECK;
+/* Deletes one version from history for good (never the current version); *deleted false
+ * when history holds no such version. */
+ds_status store_version_delete(struct pg_conn *db, const struct entry_ref *ref, int64_t seq,
+                               bool *deleted, struct ds_error *err) DS_MUSTCHECK;
 /* The newest retained version written at or before t_us. */
 ds_status store_version_at(struct pg_conn *db, const struct entry_ref *ref, int64_t t_us,
                            struct entry_row *row, struct ds_error *err) DS_MUSTCHECK;

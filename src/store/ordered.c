@@ -22,6 +22,9 @@ const struct pg_statement ordered_statements[] = {
                    " RETURNING value"},
     {"ordered_update",
      "UPDATE ordered_entries SET value = $5, updated_us = $6 WHERE " KEY_MATCH " RETURNING value"},
+    {"ordered_update_if",
+     "UPDATE ordered_entries SET value = $5, updated_us = $6 WHERE " KEY_MATCH " AND value = $7"
+     " RETURNING value"},
     {"ordered_increment",
      INSERT_VALUES " ON CONFLICT (universe_id, datastore, scope, key)"
                    " DO UPDATE SET value = ordered_entries.value + EXCLUDED.value,"
@@ -30,7 +33,7 @@ const struct pg_statement ordered_statements[] = {
      "SELECT (SELECT value::bigint FROM service_state WHERE name = 'clock_offset_us'),"
      " e.updated_us FROM (SELECT 1) one LEFT JOIN LATERAL ("
      "  SELECT updated_us FROM ordered_entries WHERE " KEY_MATCH " FOR UPDATE) e ON true"},
-    {"ordered_delete", "DELETE FROM ordered_entries WHERE " KEY_MATCH},
+    {"ordered_delete", "DELETE FROM ordered_entries WHERE " KEY_MATCH " RETURNING value"},
     {"ordered_page_asc",
      "SELECT key, value FROM ordered_entries" PAGE_WHERE " AND (value, key) > ($6, $7)"
      " ORDER BY value, key LIMIT $8"},
@@ -88,6 +91,18 @@ ds_status store_ordered_set(struct pg_conn *db, const struct entry_ref *ref, int
                        out, err);
 }
 
+ds_status store_ordered_set_if(struct pg_conn *db, const struct entry_ref *ref, int64_t value,
+                               int64_t expected, int64_t now_us, struct ordered_result *out,
+                               struct ds_error *err)
+{
+    struct pg_params p;
+    store_key_params(&p, ref);
+    pgp_i64(&p, value);
+    pgp_i64(&p, now_us);
+    pgp_i64(&p, expected);
+    return run_single(db, "ordered_update_if", &p, out, err);
+}
+
 ds_status store_ordered_increment(struct pg_conn *db, const struct entry_ref *ref, int64_t amount,
                                   int64_t now_us, struct ordered_result *out, struct ds_error *err)
 {
@@ -109,11 +124,11 @@ ds_status store_ordered_lock(struct pg_conn *db, const struct entry_ref *ref, bo
 }
 
 ds_status store_ordered_delete(struct pg_conn *db, const struct entry_ref *ref,
-                               struct ds_error *err)
+                               struct ordered_result *out, struct ds_error *err)
 {
     struct pg_params p;
     store_key_params(&p, ref);
-    return pg_exec(db, "ordered_delete", &p, err);
+    return run_single(db, "ordered_delete", &p, out, err);
 }
 
 ds_status store_ordered_list(struct pg_conn *db, int64_t universe, const char *datastore,

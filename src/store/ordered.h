@@ -30,6 +30,11 @@ ds_status store_ordered_set(struct pg_conn *db, const struct entry_ref *ref, int
                             bool allow_missing, int64_t now_us, struct ordered_result *out,
                             struct ds_error *err) DS_MUSTCHECK;
 /* Adds amount (missing entry = 0). Overflow is 400. */
+/* Sets the value only while it is still expected (compare-and-set); out->found false if the
+ * entry is missing or holds another value. */
+ds_status store_ordered_set_if(struct pg_conn *db, const struct entry_ref *ref, int64_t value,
+                               int64_t expected, int64_t now_us, struct ordered_result *out,
+                               struct ds_error *err) DS_MUSTCHECK;
 ds_status store_ordered_increment(struct pg_conn *db, const struct entry_ref *ref, int64_t amount,
                                   int64_t now_us, struct ordered_result *out,
                                   struct ds_error *err) DS_MUSTCHECK;
@@ -39,7 +44,7 @@ ds_status store_ordered_lock(struct pg_conn *db, const struct entry_ref *ref, bo
                              int64_t *updated_us, int64_t *clock_offset_us,
                              struct ds_error *err) DS_MUSTCHECK;
 ds_status store_ordered_delete(struct pg_conn *db, const struct entry_ref *ref,
-                               struct ds_error *err) DS_MUSTCHECK;
+                               struct ordered_result *out, struct ds_error *err) DS_MUSTCHECK;
 
 /* One page in value order with min <= value <= max, strictly after (after_value, after_key)
  * in the direction of the page (no cursor: after_key NULL). Columns: 0 key, 1 value. */
