@@ -3,16 +3,15 @@
 # As root it runs apt-get; otherwise it names what is missing and fails.
 set -euo pipefail
 # Usage: scripts/deps.sh [test]  — "test" adds what only the test command needs (clang and
-# its libFuzzer runtime for the fuzz targets, wrk for the benchmark smoke run, lua5.1 with
-# busted, luasocket and dkjson for the Luau module's suite, Node.js and npm to fetch the
-# Luau compiler that checks it).
+# its libFuzzer runtime for the fuzz targets, wrk for the benchmark smoke run, lua5.1 for the
+# Luau module's globals check, Node.js and npm for dsrun and its Luau VM).
 packages=(build-essential cmake pkg-config libmicrohttpd-dev libpq-dev libjson-c-dev
-          libcurl4-openssl-dev libssl-dev check postgresql curl)
+          libcurl4-openssl-dev libssl-dev check postgresql curl nodejs)
 if [ "${1:-}" = test ]; then
-  packages+=(clang libclang-rt-14-dev wrk lua5.1 lua-busted lua-socket lua-dkjson nodejs)
-  # npm ships inside some nodejs builds (NodeSource); Debian packages it apart.
-  command -v npm >/dev/null 2>&1 || packages+=(npm)
+  packages+=(clang libclang-rt-14-dev wrk lua5.1)
 fi
+# npm ships inside some nodejs builds (NodeSource); Debian packages it apart.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/examples.sh — runs the README's client examples against a real server and checks what
-# they print: the C library example (build/client_example), the Luau module example under
-# lua5.1, and the dsctl walk-through. BIN_DIR holds the built binaries (default build).
+# they print: the C library example (build/client_example), the Luau example in the real Luau
+# VM (dsrun), and the dsctl walk-through. BIN_DIR holds the built binaries (default build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin_dir=${BIN_DIR:-build}
@@ -20,11 +20,14 @@ grep -q '^saved {"coins":25} as version ' <<<"$out" || fail "client_example did 
 grep -q '^#1 user_269323 100$' <<<"$out" || fail "client_example leaderboard"
 grep -q '^stale write refused: HTTP 409 ABORTED$' <<<"$out" || fail "client_example stale write"
 
-out=$(lua5.1 examples/luau-example.lua "$url" 4243)
+[ -f clients/dsrun/node_modules/luau-web/package.json ] ||
+  npm ci --prefix clients/dsrun --no-audit --no-fund --loglevel=error >/dev/null
+out=$(node clients/dsrun/bin/dsrun.mjs script examples/luau/quickstart.server.luau --server "$url" \
+  --universe 4243)
 echo "$out"
-grep -q '^coins	35	version	.*	region	eu$' <<<"$out" || fail "luau-example UpdateAsync"
-grep -q '^1	user_269323	35$' <<<"$out" || fail "luau-example leaderboard"
-grep -q '^too big:	false	105: ' <<<"$out" || fail "luau-example size error"
+grep -q '^coins 35 version .* region eu$' <<<"$out" || fail "luau quickstart UpdateAsync"
+grep -q '^1 user_269323 35$' <<<"$out" || fail "luau quickstart leaderboard"
+grep -q '^too big: false 105: ' <<<"$out" || fail "luau quickstart size error"
 
 export DATASTORED_URL=$url DATASTORED_UNIVERSE=4244 DATASTORED_DATASTORE=Players
 dsctl=$bin_dir/dsctl

@@ -1,32 +1,42 @@
 --[[
-DataStoreService.lua — Roblox's DataStoreService API over datastored's HTTP surface (or
-Roblox Open Cloud), as one ModuleScript. Game code that calls
+DataStoreService.lua — Roblox's DataStoreService over datastored's HTTP surface (or Roblox
+Open Cloud), as one ModuleScript. Game code that calls
     game:GetService("DataStoreService")
 runs unchanged against the emulator by requiring this module instead:
     local DataStoreService = require(path.to.DataStoreService)
     DataStoreService:Configure({ baseUrl = "http://127.0.0.1:8080", universeId = 42 })
 
-Written in the Lua 5.1 subset that is also valid Luau (no type annotations, no goto, no
-integer division, no bit operators). The HTTP transport, JSON codec, sleep and clock are
-injectable; by default they are Roblox's HttpService:RequestAsync, JSONEncode/JSONDecode and
-task.wait, so the module needs nothing else inside Roblox. Outside Roblox (tests, tools)
-pass `transport`, `json` and `sleep` in the configuration.
+It behaves as Roblox's does, member for member (clients/luau/ROBLOX_PARITY.md): the same
+argument checks and numbered errors, GetAsync's 4-second cache, per-server request budgets
+per Enum.DataStoreRequestType, and throttling that makes a request wait in its queue (30
+deep; 301–306 when full) instead of failing. Like Roblox it does not retry other failures:
+a 5xx or a lost connection raises to the caller's pcall, so the caller's own retry logic is
+what a fault-injection test exercises. Configure{ retries = { maxRetries = 4 } } opts in.
+
+Written in the Lua 5.1 subset that is also valid Luau (no type annotations, no compound
+assignment, no goto). The HTTP transport, JSON codec, sleep and clocks are injectable; by
+default they are Roblox's HttpService:RequestAsync, JSONEncode/JSONDecode, task.wait and
+os.clock, so inside Roblox (or dsrun) the module needs nothing else.
 
 One file on purpose: a ModuleScript that can be dropped into any place without siblings.
-Sections: configuration, HTTP with retry, errors, key info and options, pages, standard data
-stores, ordered data stores, the service.
+Sections: configuration, helpers, errors, budgets and throttle queues, key info and
+options, pages, HTTP, standard data stores, ordered data stores, the service.
 ]]
 
 local DataStoreService = {}
 
 local DEFAULTS = {
 	baseUrl = "http://127.0.0.1:8080",
-	maxRetries = 4, -- retries of 429, 5xx and transport errors (never other 4xx)
-	retryBaseDelay = 0.1, -- seconds; the backoff ceiling doubles per retry (full jitter)
-	retryMaxDelay = 5,
-	maxRetryAfter = 60, -- a Retry-After longer than this is raised, not waited for
+	retries = false, -- or { maxRetries, baseDelay, maxDelay, maxRetryAfter }: opt-in retries
 	maxUpdateAttempts = 64, -- UpdateAsync rounds before giving up on conflicts
+	cacheSeconds = 4, -- GetAsync results are served from the cache this long (Roblox: 4 s)
+	throttleQueueSize = 30, -- requests one throttle queue holds (Roblox: 30)
+	maxThrottleWait = 60, -- seconds a throttled request waits in its queue before dropping
+	enforceBudgets = false, -- true: wait in the queue when this server's budget is spent
+	onUpdateInterval = 60, -- seconds between OnUpdate polls (Roblox polls once a minute)
 }
+
+local RETRY_DEFAULTS = { maxRetries = 4, baseDelay = 0.1, maxDelay = 5, maxRetryAfter = 60 }
 
 local MAX_NAME = 50
 local MAX_VALUE = 4194304
@@ -127,7 +137,7 @@ local function fail(code, message)
 	error(tostring(code) .. ": " .. message, 0)
 end
 
--- Queue/throttle codes Roblox uses per method when a request is dropped.
+-- The number Roblox puts on a request dropped from a full throttle queue, by method.
 local THROTTLE_CODES = {
 	GetAsync = 301,
 	SetAsync = 302,
@@ -137,12 +147,20 @@ local THROTTLE_CODES = {
 	RemoveAsync = 306,
 }
 
-local function checkKey(key)
-	if type(key) ~= "string" and type(key) ~= "number" then
-		fail(101, "Key name can't be empty.")
+local function dropped(method)
+	local text = method .. " request dropped. Request was throttled, but throttled request queue was full."
+	local code = THROTTLE_CODES[method]
+	if code then
+		fail(code, text)
 	end
-	key = tostring(key)
-	if #key == 0 then
+	error(text, 0) -- Roblox's other throttle errors (ListKeysAsync, ...) carry no number
+end
+
+local function checkKey(key)
+	if type(key) == "number" then
+		key = tostring(key)
+	end
+	if type(key) ~= "string" or #key == 0 then
 		fail(101, "Key name can't be empty.")
 	end
 	if #key > MAX_NAME then
@@ -152,11 +170,11 @@ local function checkKey(key)
 end
 
 local function checkName(name, what)
-	if type(name) ~= "string" or #name == 0 or #name > MAX_NAME then
-		fail(
-			what == "scope" and 102 or 101,
-			"DataStore " .. what .. " must be a string of 1 to 50 characters."
-		)
+	if type(name) ~= "string" or #name == 0 then
+		fail(101, "DataStore " .. what .. " can't be empty.")
+	end
+	if #name > MAX_NAME then
+		fail(102, "DataStore " .. what .. " exceeds the 50 character limit.")
 	end
 	return name
 end
@@ -196,10 +214,173 @@ local function checkStorable(value, seen, depth)
 	seen[value] = nil
 end
 
+-- ---------------------------------------------------------------- budgets and throttle queues
+
+-- Enum.DataStoreRequestType, by value (Roblox numbers its items this way).
+local REQUEST_TYPES = {
+	[0] = "GetAsync",
+	[1] = "SetIncrementAsync",
+	[2] = "UpdateAsync",
+	[3] = "GetSortedAsync",
+	[4] = "SetIncrementSortedAsync",
+	[5] = "OnUpdate",
+	[6] = "ListAsync",
+	[7] = "GetVersionAsync",
+	[8] = "RemoveVersionAsync",
+}
+
+-- Per-server budget of each type: base + perPlayer × players requests a minute (the classic
+-- per-server table of ROBLOX_FACTS.md §4.3). UpdateAsync has no budget of its own: it is
+-- the smaller of GetAsync and SetIncrementAsync, and an UpdateAsync spends both.
+local RATES = {
+	GetAsync = { 60, 10 },
+	SetIncrementAsync = { 60, 10 },
+	GetSortedAsync = { 5, 2 },
+	SetIncrementSortedAsync = { 30, 5 },
+	OnUpdate = { 30, 5 },
+	ListAsync = { 5, 2 },
+	GetVersionAsync = { 5, 2 },
+	RemoveVersionAsync = { 5, 2 },
+}
+
+-- What each call spends, and the queue it waits in when throttled (Roblox has four).
+local CALLS = {
+	GetAsync = { { "GetAsync" }, "get" },
+	SetAsync = { { "SetIncrementAsync" }, "set" },
+	IncrementAsync = { { "SetIncrementAsync" }, "set" },
+	RemoveAsync = { { "SetIncrementAsync" }, "set" },
+	UpdateAsync = { { "GetAsync", "SetIncrementAsync" }, "set" },
+	GetVersionAsync = { { "GetVersionAsync" }, "get" },
+	GetVersionAtTimeAsync = { { "GetVersionAsync" }, "get" },
+	RemoveVersionAsync = { { "RemoveVersionAsync" }, "set" },
+	ListKeysAsync = { { "ListAsync" }, "get" },
+	ListVersionsAsync = { { "ListAsync" }, "get" },
+	ListDataStoresAsync = { { "ListAsync" }, "get" },
+	OnUpdate = { { "OnUpdate" }, "get" },
+	OrderedGetAsync = { { "GetAsync" }, "orderedGet" },
+	OrderedSetAsync = { { "SetIncrementSortedAsync" }, "orderedSet" },
+	OrderedIncrementAsync = { { "SetIncrementSortedAsync" }, "orderedSet" },
+	OrderedRemoveAsync = { { "SetIncrementSortedAsync" }, "orderedSet" },
+	OrderedUpdateAsync = { { "GetAsync", "SetIncrementSortedAsync" }, "orderedSet" },
+	GetSortedAsync = { { "GetSortedAsync" }, "orderedGet" },
+}
+
+-- The Roblox method name of a call (ordered calls are named without the prefix).
+local function methodName(call)
+	return (string.gsub(call, "^Ordered", ""))
+end
+
+-- The name of a request type given as an EnumItem, its name ("GetAsync" or
+-- "Enum.DataStoreRequestType.GetAsync") or its number.
+local function requestTypeName(requestType)
+	local name
+	if type(requestType) == "number" then
+		name = REQUEST_TYPES[requestType]
+	elseif type(requestType) == "string" then
+		name = string.match(requestType, "([%w]+)$")
+	elseif (type(requestType) == "table" or type(requestType) == "userdata") and requestType.Name then
+		name = tostring(requestType.Name)
+	end
+	if not name or (not RATES[name] and name ~= "UpdateAsync") then
+		fail(103, "Unable to cast value to Enum.DataStoreRequestType: " .. tostring(requestType))
+	end
+	return name
+end
+
+local function playerCount(service)
+	local c = service._config
+	if type(c.players) == "number" then
+		return c.players
+	end
+	if type(c.players) == "function" then
+		return c.players()
+	end
+	local ok, n = pcall(function()
+		return #game:GetService("Players"):GetPlayers()
+	end)
+	return ok and n or 0
+end
+
+-- Requests a minute for one budget type on this server.
+local function ratePerMinute(service, name)
+	local r = service._rates[name] or RATES[name]
+	return r[1] + r[2] * playerCount(service)
+end
+
+-- The budget of one type now: it starts at one minute's worth, refills continuously at the
+-- per-minute rate and holds at most three minutes' worth.
+local function bucket(service, name)
+	local b = service._buckets[name]
+	local now = service._config.clock()
+	local perMinute = ratePerMinute(service, name)
+	if not b then
+		b = { tokens = perMinute, at = now }
+		service._buckets[name] = b
+	end
+	b.tokens = math.min(3 * perMinute, b.tokens + (now - b.at) * perMinute / 60)
+	b.at = now
+	return b
+end
+
+local function available(service, kinds)
+	for _, name in ipairs(kinds) do
+		if bucket(service, name).tokens < 1 then
+			return false
+		end
+	end
+	return true
+end
+
+local function spend(service, kinds)
+	for _, name in ipairs(kinds) do
+		local b = bucket(service, name)
+		b.tokens = b.tokens - 1
+	end
+end
+
+-- Enters the call's throttle queue (raising 30x when it is full); returns a function that
+-- leaves it.
+local function enterQueue(service, call)
+	local queue = service._queues[CALLS[call][2]]
+	if queue.waiting >= service._config.throttleQueueSize then
+		dropped(methodName(call))
+	end
+	queue.waiting = queue.waiting + 1
+	local left = false
+	return function()
+		if not left then
+			left = true
+			queue.waiting = queue.waiting - 1
+		end
+	end
+end
+
+-- Spends the call's budget. With enforceBudgets, a call over budget waits in its queue
+-- until the budget refills (or drops after maxThrottleWait, or at once when the queue is
+-- full), as a Roblox server does.
+local function admit(service, call)
+	local kinds = CALLS[call][1]
+	local c = service._config
+	if c.enforceBudgets and not available(service, kinds) then
+		local leave = enterQueue(service, call)
+		local deadline = c.clock() + c.maxThrottleWait
+		while not available(service, kinds) do
+			if c.clock() >= deadline then
+				leave()
+				dropped(methodName(call))
+			end
+			c.sleep(0.25)
+		end
+		leave()
+	end
+	spend(service, kinds)
+end
+
 -- ---------------------------------------------------------------- key info and options
 
 local DataStoreKeyInfo = {}
 DataStoreKeyInfo.__index = DataStoreKeyInfo
+DataStoreKeyInfo.ClassName = "DataStoreKeyInfo"
 
 local function newKeyInfo(version, createdMs, updatedMs, userIds, metadata)
 	return setmetatable({
@@ -227,9 +408,14 @@ function DataStoreKeyInfo:GetMetadata()
 	return copy
 end
 
+local function copyKeyInfo(info)
+	return info and newKeyInfo(info.Version, info.CreatedTime, info.UpdatedTime, info:GetUserIds(), info:GetMetadata())
+end
+
 -- DataStoreSetOptions / DataStoreIncrementOptions: metadata to store with a write.
 local DataStoreSetOptions = {}
 DataStoreSetOptions.__index = DataStoreSetOptions
+DataStoreSetOptions.ClassName = "DataStoreSetOptions"
 
 function DataStoreSetOptions.new()
 	return setmetatable({ _metadata = {} }, DataStoreSetOptions)
@@ -237,26 +423,42 @@ end
 
 function DataStoreSetOptions:SetMetadata(metadata)
 	if type(metadata) ~= "table" then
-		fail(513, "Attribute metadata format is invalid: expected a table.")
+		fail(513, "Attribute metadata format is invalid")
 	end
 	self._metadata = metadata
 end
 
 function DataStoreSetOptions:GetMetadata()
-	return self._metadata
+	local copy = {}
+	for k, v in pairs(self._metadata) do
+		copy[k] = v
+	end
+	return copy
+end
+
+local DataStoreIncrementOptions = setmetatable({}, { __index = DataStoreSetOptions })
+DataStoreIncrementOptions.__index = DataStoreIncrementOptions
+DataStoreIncrementOptions.ClassName = "DataStoreIncrementOptions"
+
+function DataStoreIncrementOptions.new()
+	return setmetatable({ _metadata = {} }, DataStoreIncrementOptions)
 end
 
 -- DataStoreOptions (GetDataStore): AllScopes lists and addresses keys as "scope/key".
 local DataStoreOptions = {}
 DataStoreOptions.__index = DataStoreOptions
+DataStoreOptions.ClassName = "DataStoreOptions"
 
 function DataStoreOptions.new()
 	return setmetatable({ AllScopes = false }, DataStoreOptions)
 end
 
--- DataStoreGetOptions: UseCache is accepted; datastored has no client cache to bypass.
+function DataStoreOptions:SetExperimentalFeatures() end
+
+-- DataStoreGetOptions: UseCache = false skips GetAsync's 4-second cache.
 local DataStoreGetOptions = {}
 DataStoreGetOptions.__index = DataStoreGetOptions
+DataStoreGetOptions.ClassName = "DataStoreGetOptions"
 
 function DataStoreGetOptions.new()
 	return setmetatable({ UseCache = true }, DataStoreGetOptions)
@@ -264,7 +466,7 @@ end
 
 DataStoreService.DataStoreKeyInfo = DataStoreKeyInfo
 DataStoreService.DataStoreSetOptions = DataStoreSetOptions
-DataStoreService.DataStoreIncrementOptions = DataStoreSetOptions
+DataStoreService.DataStoreIncrementOptions = DataStoreIncrementOptions
 DataStoreService.DataStoreOptions = DataStoreOptions
 DataStoreService.DataStoreGetOptions = DataStoreGetOptions
 
@@ -275,13 +477,32 @@ DataStoreService.DataStoreGetOptions = DataStoreGetOptions
 local Pages = {}
 Pages.__index = Pages
 
-local function newPages(fetch)
-	local items, nextCursor = fetch(nil)
-	return setmetatable({ _fetch = fetch, _items = items, _next = nextCursor, IsFinished = nextCursor == nil }, Pages)
+local function copyItem(item)
+	if type(item) ~= "table" then
+		return item
+	end
+	local copy = {}
+	for k, v in pairs(item) do
+		copy[k] = v
+	end
+	return setmetatable(copy, getmetatable(item))
 end
 
+local function newPages(className, fetch)
+	local items, nextCursor = fetch(nil)
+	local pages = setmetatable({ ClassName = className, _fetch = fetch, _items = items, _next = nextCursor }, Pages)
+	pages.IsFinished = nextCursor == nil
+	pages.Cursor = nextCursor or ""
+	return pages
+end
+
+-- A copy each time: a caller's edits never reach the next call (as in Roblox).
 function Pages:GetCurrentPage()
-	return self._items
+	local copy = {}
+	for i, item in ipairs(self._items) do
+		copy[i] = copyItem(item)
+	end
+	return copy
 end
 
 function Pages:AdvanceToNextPageAsync()
@@ -290,6 +511,7 @@ function Pages:AdvanceToNextPageAsync()
 	end
 	local items, nextCursor = self._fetch(self._next)
 	self._items, self._next, self.IsFinished = items, nextCursor, nextCursor == nil
+	self.Cursor = nextCursor or ""
 end
 
 -- ---------------------------------------------------------------- HTTP
@@ -334,10 +556,13 @@ local function lowerHeaders(headers)
 	return out
 end
 
--- One request with the retry policy. Returns status, body text, headers (lower-case keys)
--- and the number of attempts, or raises for transport errors that did not recover. safe:
--- may be repeated after a 5xx or lost answer (reads, set, remove); 429 is always repeated.
-local function send(service, method, path, body, headers, safe)
+-- One request. A 429 (throttled) makes the call wait in its throttle queue and try again,
+-- as Roblox queues a throttled request; it drops with 30x when the queue is full or after
+-- maxThrottleWait. Nothing else is repeated unless Configure{retries = ...} asks for it
+-- (then 5xx and lost answers of safe requests — reads, set, remove — up to maxRetries).
+-- Returns status, body text, headers (lower-case keys) and the number of attempts; raises
+-- 502 for a transport error.
+local function send(service, call, method, path, body, headers, safe)
 	local config = service._config
 	local request = { Url = config.baseUrl .. path, Method = method, Headers = { ["Content-Type"] = "application/json" } }
 	if config.apiKey then
@@ -349,28 +574,39 @@ local function send(service, method, path, body, headers, safe)
 	if body ~= nil then
 		request.Body = body
 	end
-	local attempt = 0
+	local retries = config.retries
+	local attempt, leave, deadline = 0, nil, nil
 	while true do
 		attempt = attempt + 1
 		local ok, response = pcall(config.transport, request)
-		local status, text, answer, wait, retryable = 0, "", {}, 0, false
+		local status, text, answer = 0, "", {}
 		if ok and type(response) == "table" then
 			status, text, answer = tonumber(response.StatusCode) or 0, response.Body or "", lowerHeaders(response.Headers)
 		end
-		local ceiling = math.min(config.retryMaxDelay, config.retryBaseDelay * 2 ^ (attempt - 1))
-		local backoff = config.random() * ceiling
-		if not ok or status == 0 then
-			retryable, wait = safe, backoff
-		elseif status == 429 or status >= 500 then
-			local after = tonumber(answer["retry-after"] or "") or 0
-			retryable = (status == 429 or safe) and after <= config.maxRetryAfter
-			wait = math.max(after, backoff)
-		else
-			return status, text, answer, attempt
+		local wait
+		if status == 429 then
+			if not leave then
+				leave = enterQueue(service, call)
+				deadline = config.clock() + config.maxThrottleWait
+			end
+			wait = math.max(tonumber(answer["retry-after"] or "") or 1, 0.05)
+			if config.clock() + wait > deadline then
+				leave()
+				dropped(methodName(call))
+			end
+		elseif (not ok or status == 0 or status >= 500) and retries and safe and attempt <= retries.maxRetries then
+			local ceiling = math.min(retries.maxDelay, retries.baseDelay * 2 ^ (attempt - 1))
+			wait = math.max(tonumber(answer["retry-after"] or "") or 0, config.random() * ceiling)
+			if wait > retries.maxRetryAfter then
+				wait = nil
+			end
 		end
-		if not retryable or attempt > config.maxRetries then
+		if not wait then
+			if leave then
+				leave()
+			end
 			if not ok or status == 0 then
-				fail(502, "API Services rejected request: " .. tostring(response))
+				fail(502, "API Services rejected request with error. HTTP 0 (HttpError): " .. tostring(response))
 			end
 			return status, text, answer, attempt
 		end
@@ -396,14 +632,11 @@ local function describe(service, status, text)
 	return code, detail, message
 end
 
--- Raises the Roblox-style error for a failed answer of method.
-local function raise(service, method, status, text)
+-- Raises the Roblox-style error for a failed answer: 502 "API Services rejected request".
+local function raise(service, status, text)
 	local code, detail, message = describe(service, status, text)
 	if string.match(message, "^%d%d%d: ") then
-		error(message, 0) -- already Roblox-numbered (cooldown queue full, ...)
-	end
-	if status == 429 and THROTTLE_CODES[method] then
-		fail(THROTTLE_CODES[method], method .. " request dropped: " .. (detail ~= "" and detail .. ": " or "") .. message)
+		error(message, 0) -- already Roblox-numbered
 	end
 	fail(
 		502,
@@ -420,13 +653,14 @@ end
 -- Pages over a listing route: base is its path and query without the page token, tokenParam
 -- the token's query name, firstToken where to start (nil: the beginning), listField and
 -- nextField the answer's array and next-token members, toItem maps one array element.
-local function listPages(service, method, base, tokenParam, firstToken, listField, nextField, toItem)
-	return newPages(function(token)
+local function listPages(service, call, className, base, tokenParam, firstToken, listField, nextField, toItem)
+	return newPages(className, function(token)
 		token = token or firstToken
+		admit(service, call)
 		local path = base .. ((token and token ~= "") and "&" .. tokenParam .. "=" .. urlEncode(token) or "")
-		local status, text = send(service, "GET", path, nil, nil, true)
+		local status, text = send(service, call, "GET", path, nil, nil, true)
 		if status ~= 200 then
-			raise(service, method, status, text)
+			raise(service, status, text)
 		end
 		local doc = service._config.json.decode(text)
 		local items = {}
@@ -442,6 +676,7 @@ end
 
 local DataStore = {}
 DataStore.__index = DataStore
+DataStore.ClassName = "DataStore"
 
 local function newDataStore(service, name, scope, allScopes)
 	return setmetatable({ _service = service, _name = name, _scope = scope, _allScopes = allScopes, Name = name }, DataStore)
@@ -455,7 +690,7 @@ function DataStore:_target(key)
 	end
 	local scope, rest = string.match(key, "^([^/]+)/(.+)$")
 	if not scope then
-		fail(101, "With AllScopes the key must be \"scope/key\".")
+		fail(101, "Key name can't be empty.")
 	end
 	return scope, checkKey(rest)
 end
@@ -493,18 +728,16 @@ local function writeHeaders(service, userIds, options)
 	local headers = {}
 	if userIds ~= nil then
 		if type(userIds) ~= "table" then
-			fail(513, "Attribute userId format is invalid.")
+			fail(513, "Attribute userId format is invalid")
 		end
 		if #userIds > MAX_USER_IDS then
-			fail(512, "UserID size exceeds limit of 4.")
-		end
-		for _, id in ipairs(userIds) do
-			if not isInteger(id) then
-				fail(513, "Attribute userId format is invalid.")
-			end
+			fail(512, "UserID size exceeds limit of 4")
 		end
 		local parts = {}
 		for i, id in ipairs(userIds) do
+			if not isInteger(id) then
+				fail(513, "Attribute userId format is invalid")
+			end
 			parts[i] = integerText(id)
 		end
 		headers["roblox-entry-userids"] = "[" .. table.concat(parts, ",") .. "]"
@@ -513,7 +746,7 @@ local function writeHeaders(service, userIds, options)
 	if metadata and next(metadata) ~= nil then
 		local text = json.encode(metadata)
 		if #text > MAX_METADATA then
-			fail(511, "Metadata attribute size exceeds 300 bytes limit.")
+			fail(511, "Metadata attribute size exceeds 300 bytes limit")
 		end
 		headers["roblox-entry-attributes"] = text
 	end
@@ -522,7 +755,7 @@ end
 
 local function encodeValue(service, value)
 	if value == nil then
-		fail(104, "Cannot store nil in data store; use RemoveAsync.")
+		fail(104, "Cannot store nil in data store.")
 	end
 	checkStorable(value, {}, 0)
 	local text = service._config.json.encode(value)
@@ -532,67 +765,129 @@ local function encodeValue(service, value)
 	return text
 end
 
--- GET of the current value: value, key info (nil, nil when there is none).
-function DataStore:_read(key, method)
+-- The cache of this server: key → { text (JSON, nil for none), info, at }. Each hit decodes
+-- the text again, so callers never share a table.
+function DataStore:_cacheKey(key)
+	local scope, name = self:_target(key)
+	return self._name .. "\0" .. scope .. "\0" .. name
+end
+
+function DataStore:_remember(key, text, info)
+	self._service._cache[self:_cacheKey(key)] = { text = text, info = info, at = self._service._config.clock() }
+end
+
+function DataStore:_cached(key)
+	local c = self._service._cache[self:_cacheKey(key)]
+	if c and self._service._config.clock() - c.at < self._service._config.cacheSeconds then
+		return c
+	end
+	return nil
+end
+
+local function fromCache(service, c)
+	if c.text == nil then
+		return nil, nil
+	end
+	return service._config.json.decode(c.text), copyKeyInfo(c.info)
+end
+
+-- GET of the current value: value, key info (nil, nil when there is none), remembered.
+function DataStore:_read(key, call)
 	local service = self._service
-	local status, text, headers = send(service, "GET", self:_v1("/entry", key), nil, nil, true)
+	local status, text, headers = send(service, call, "GET", self:_v1("/entry", key), nil, nil, true)
 	if status == 404 then
+		self:_remember(key, nil, nil)
 		return nil, nil
 	end
 	if status ~= 200 then
-		raise(service, method, status, text)
+		raise(service, status, text)
 	end
-	return service._config.json.decode(text), keyInfoFromHeaders(service, headers)
+	local info = keyInfoFromHeaders(service, headers)
+	self:_remember(key, text, info)
+	return service._config.json.decode(text), copyKeyInfo(info)
 end
 
+-- GetAsync(key, options): served from this server's cache for 4 s after a read or write of
+-- the key (a cached read spends no budget); DataStoreGetOptions.UseCache = false skips it.
 function DataStore:GetAsync(key, options)
+	self:_target(key)
+	if options ~= nil and type(options) ~= "table" then
+		fail(103, "Argument 2 is not a DataStoreGetOptions")
+	end
+	if not (options and options.UseCache == false) then
+		local c = self:_cached(key)
+		if c then
+			return fromCache(self._service, c)
+		end
+	end
+	admit(self._service, "GetAsync")
 	return self:_read(key, "GetAsync")
 end
 
--- The write under SetAsync and UpdateAsync: returns the answer's status and body text.
-function DataStore:_write(key, text, headers, extra)
-	return send(self._service, "POST", self:_v1("/entry", key, extra), text, headers, true)
+-- The write under SetAsync and UpdateAsync: returns the answer's status, body and attempts.
+function DataStore:_write(call, key, text, headers, extra)
+	local status, answer, _, attempts = send(self._service, call, "POST", self:_v1("/entry", key, extra), text, headers, true)
+	return status, answer, attempts
+end
+
+-- Key info of a write's answer (v1 EntryVersion), with the ids and metadata it sent.
+local function writtenInfo(service, answer, userIds, metadata)
+	local doc = service._config.json.decode(answer)
+	return newKeyInfo(doc.version, parseTime(doc.objectCreatedTime), parseTime(doc.createdTime), userIds, metadata)
 end
 
 function DataStore:SetAsync(key, value, userIds, options)
 	local service = self._service
 	self:_target(key)
 	local text = encodeValue(service, value)
-	local status, answer = self:_write(key, text, writeHeaders(service, userIds, options))
+	local headers = writeHeaders(service, userIds, options)
+	admit(service, "SetAsync")
+	local status, answer = self:_write("SetAsync", key, text, headers)
 	if status ~= 200 then
-		raise(service, "SetAsync", status, answer)
+		raise(service, status, answer)
 	end
-	local doc = service._config.json.decode(answer)
-	return doc and doc.version
+	local info = writtenInfo(service, answer, userIds, options and options:GetMetadata())
+	self:_remember(key, text, info)
+	return info.Version
 end
 
 function DataStore:IncrementAsync(key, delta, userIds, options)
 	local service = self._service
+	self:_target(key)
 	if delta == nil then
 		delta = 1
 	end
 	if not isInteger(delta) then
-		fail(106, "IncrementAsync delta must be an integer.")
+		fail(103, "IncrementAsync delta must be an integer")
 	end
+	local headers = writeHeaders(service, userIds, options)
+	admit(service, "IncrementAsync")
 	local path = self:_v1("/entry/increment", key, "&incrementBy=" .. integerText(delta))
-	-- An increment that timed out may have committed: only a 429 is repeated.
-	local status, text, headers = send(service, "POST", path, nil, writeHeaders(service, userIds, options), false)
+	-- An increment whose answer was lost may have committed: never repeated after a 5xx.
+	local status, text, answerHeaders = send(service, "IncrementAsync", "POST", path, nil, headers, false)
 	if status ~= 200 then
-		raise(service, "IncrementAsync", status, text)
+		raise(service, status, text)
 	end
-	return tonumber(text), keyInfoFromHeaders(service, headers)
+	local info = keyInfoFromHeaders(service, answerHeaders)
+	self:_remember(key, text, info)
+	return tonumber(text), copyKeyInfo(info)
 end
 
--- Returns the removed value and its key info. datastored's delete does not answer the old
--- value, so it is read first: a write between the two calls is not reflected.
+-- RemoveAsync returns the removed value and its key info, read in the delete's own
+-- transaction (datastored's returnEntry), so a concurrent write is never lost from it.
 function DataStore:RemoveAsync(key)
 	local service = self._service
-	local value, info = self:_read(key, "RemoveAsync")
-	local status, text = send(service, "DELETE", self:_v1("/entry", key), nil, nil, true)
-	if status ~= 204 and status ~= 200 then
-		raise(service, "RemoveAsync", status, text)
+	self:_target(key)
+	admit(service, "RemoveAsync")
+	local status, text, headers = send(service, "RemoveAsync", "DELETE", self:_v1("/entry", key, "&returnEntry=true"), nil, nil, true)
+	if status ~= 200 and status ~= 204 then
+		raise(service, status, text)
 	end
-	return value, info
+	self:_remember(key, nil, nil)
+	if status == 204 then
+		return nil, nil
+	end
+	return service._config.json.decode(text), keyInfoFromHeaders(service, headers)
 end
 
 -- UpdateAsync: the transform runs here, on the current value and key info; the write is
@@ -600,24 +895,28 @@ end
 -- starts again when another writer got in first. Returning nil cancels.
 function DataStore:UpdateAsync(key, transform)
 	local service = self._service
+	self:_target(key)
 	if type(transform) ~= "function" then
-		fail(103, "UpdateAsync needs a transform function.")
+		fail(103, "UpdateAsync needs a transform function")
 	end
+	admit(service, "UpdateAsync")
 	local json = service._config.json
 	local attempted -- what a retried write (after a 5xx or lost answer) tried to store
 	for _ = 1, service._config.maxUpdateAttempts do
-		local status, text, headers = send(service, "GET", self:_v1("/entry", key), nil, nil, true)
+		local status, text, headers = send(service, "UpdateAsync", "GET", self:_v1("/entry", key), nil, nil, true)
 		local current, info
 		if status == 200 then
 			if attempted and text == attempted then
-				return json.decode(text), keyInfoFromHeaders(service, headers)
+				local settled = keyInfoFromHeaders(service, headers)
+				self:_remember(key, text, settled)
+				return json.decode(text), copyKeyInfo(settled)
 			end
 			current, info = json.decode(text), keyInfoFromHeaders(service, headers)
 		elseif status ~= 404 then
-			raise(service, "UpdateAsync", status, text)
+			raise(service, status, text)
 		end
 		attempted = nil
-		local newValue, userIds, metadata = transform(current, info)
+		local newValue, userIds, metadata = transform(current, info and copyKeyInfo(info))
 		if newValue == nil then
 			return nil, nil
 		end
@@ -627,26 +926,27 @@ function DataStore:UpdateAsync(key, transform)
 			options:SetMetadata(metadata)
 		end
 		local extra = info and "&matchVersion=" .. urlEncode(info.Version) or "&exclusiveCreate=true"
-		local writeStatus, answer, _, attempts = self:_write(key, valueText, writeHeaders(service, userIds, options), extra)
+		local writeStatus, answer, attempts = self:_write("UpdateAsync", key, valueText, writeHeaders(service, userIds, options), extra)
 		if writeStatus == 200 then
-			local doc = json.decode(answer)
-			return newValue,
-				newKeyInfo(doc.version, parseTime(doc.objectCreatedTime), parseTime(doc.createdTime), userIds, metadata)
+			local written = writtenInfo(service, answer, userIds, metadata)
+			self:_remember(key, valueText, written)
+			return json.decode(valueText), copyKeyInfo(written)
 		end
 		local _, detail = describe(service, writeStatus, answer)
-		if writeStatus ~= 409 or detail ~= "" then
-			raise(service, "UpdateAsync", writeStatus, answer)
+		local conflict = writeStatus == 412 or (writeStatus == 409 and (detail == "" or detail == "PreconditionFailed"))
+		if not conflict then
+			raise(service, writeStatus, answer)
 		end
 		-- A conflict after a retried write may be our own committed first attempt.
 		if attempts > 1 then
 			attempted = valueText
 		end
 	end
-	fail(304, "UpdateAsync gave up after " .. service._config.maxUpdateAttempts .. " conflicting writes.")
+	dropped("UpdateAsync")
 end
 
--- ListKeysAsync(prefix, pageSize, cursor, excludeDeleted) → pages of DataStoreKey
--- ({KeyName = ...}); with AllScopes the names are "scope/key".
+-- ListKeysAsync(prefix, pageSize, cursor, excludeDeleted) → DataStoreKeyPages of
+-- DataStoreKey ({KeyName}); with AllScopes the names are "scope/key".
 function DataStore:ListKeysAsync(prefix, pageSize, cursor, excludeDeleted)
 	local service = self._service
 	local scope = self._allScopes and "-" or self._scope
@@ -657,14 +957,12 @@ function DataStore:ListKeysAsync(prefix, pageSize, cursor, excludeDeleted)
 		urlEncode(scope),
 		excludeDeleted and "false" or "true"
 	)
-	if pageSize and pageSize > 0 then
-		base = base .. "&maxPageSize=" .. integerText(math.min(pageSize, 256))
-	end
+	base = base .. "&maxPageSize=" .. integerText(math.min((pageSize and pageSize > 0) and pageSize or 50, 256))
 	if prefix and prefix ~= "" then
 		base = base .. "&filter=" .. urlEncode('id.startsWith("' .. prefix .. '")')
 	end
-	return listPages(service, "ListKeysAsync", base, "pageToken", cursor, "dataStoreEntries", "nextPageToken", function(entry)
-		return { KeyName = entry.id }
+	return listPages(service, "ListKeysAsync", "DataStoreKeyPages", base, "pageToken", cursor, "dataStoreEntries", "nextPageToken", function(entry)
+		return { ClassName = "DataStoreKey", KeyName = entry.id }
 	end)
 end
 
@@ -672,12 +970,15 @@ local function sortName(direction)
 	if direction == nil then
 		return "Ascending"
 	end
-	local name = type(direction) == "string" and direction or direction.Name or tostring(direction)
+	local name = type(direction) == "string" and direction
+		or (type(direction) == "number" and (direction == 1 and "Descending" or "Ascending"))
+		or direction.Name
+		or tostring(direction)
 	return string.find(name, "Descending", 1, true) and "Descending" or "Ascending"
 end
 
--- ListVersionsAsync(key, sortDirection, minDate, maxDate, pageSize) → pages of
--- DataStoreObjectVersionInfo ({Version, CreatedTime, IsDeleted}); dates in ms.
+-- ListVersionsAsync(key, sortDirection, minDate, maxDate, pageSize) → DataStoreVersionPages
+-- of DataStoreObjectVersionInfo ({Version, CreatedTime, IsDeleted}); dates in ms.
 function DataStore:ListVersionsAsync(key, sortDirection, minDate, maxDate, pageSize)
 	local service = self._service
 	local extra = "&sortOrder=" .. sortName(sortDirection)
@@ -691,19 +992,21 @@ function DataStore:ListVersionsAsync(key, sortDirection, minDate, maxDate, pageS
 		extra = extra .. "&limit=" .. integerText(pageSize)
 	end
 	local base = self:_v1("/entry/versions", key, extra)
-	return listPages(service, "ListVersionsAsync", base, "cursor", nil, "versions", "nextPageCursor", function(v)
-		return { Version = v.version, CreatedTime = parseTime(v.createdTime), IsDeleted = v.deleted == true }
+	return listPages(service, "ListVersionsAsync", "DataStoreVersionPages", base, "cursor", nil, "versions", "nextPageCursor", function(v)
+		return { ClassName = "DataStoreObjectVersionInfo", Version = v.version, CreatedTime = parseTime(v.createdTime), IsDeleted = v.deleted == true }
 	end)
 end
 
 -- GetVersionAsync(key, version) → value, key info; nil, nil for a deleted version.
 function DataStore:GetVersionAsync(key, version)
 	local service = self._service
+	self:_target(key)
 	if type(version) ~= "string" or version == "" then
-		fail(103, "GetVersionAsync needs a version string.")
+		fail(103, "GetVersionAsync needs a version string")
 	end
+	admit(service, "GetVersionAsync")
 	local path = self:_v1("/entry/versions/version", key, "&versionId=" .. urlEncode(version))
-	local status, text, headers = send(service, "GET", path, nil, nil, true)
+	local status, text, headers = send(service, "GetVersionAsync", "GET", path, nil, nil, true)
 	if status == 404 then
 		local _, detail = describe(service, status, text)
 		if detail == "EntryNotFound" then
@@ -711,21 +1014,112 @@ function DataStore:GetVersionAsync(key, version)
 		end
 	end
 	if status ~= 200 then
-		raise(service, "GetVersionAsync", status, text)
+		raise(service, status, text)
 	end
 	return service._config.json.decode(text), keyInfoFromHeaders(service, headers)
+end
+
+-- GetVersionAtTimeAsync(key, timestamp ms) → the value and key info of the version current
+-- at that time; nil, nil when there was none (or it was a deletion).
+function DataStore:GetVersionAtTimeAsync(key, timestamp)
+	local service = self._service
+	local scope, name = self:_target(key)
+	local now = service._config.epochMs()
+	if type(timestamp) ~= "number" or timestamp <= 0 or timestamp > now + 600000 then
+		error("InvalidTimestamp: the timestamp must be positive and at most ten minutes in the future", 0)
+	end
+	admit(service, "GetVersionAtTimeAsync")
+	local path = string.format(
+		"/cloud/v2/universes/%s/data-stores/%s/scopes/%s/entries/%s",
+		integerText(service:_universe()),
+		urlEncode(self._name),
+		urlEncode(scope),
+		urlEncode(name .. "@latest:" .. formatTime(math.floor(timestamp)))
+	)
+	local status, text = send(service, "GetVersionAtTimeAsync", "GET", path, nil, nil, true)
+	if status == 404 then
+		return nil, nil
+	end
+	if status ~= 200 then
+		raise(service, status, text)
+	end
+	local doc = service._config.json.decode(text)
+	if doc.state == "DELETED" or doc.value == nil then
+		return nil, nil
+	end
+	local ids = {}
+	for i, u in ipairs(doc.users or {}) do
+		ids[i] = tonumber((string.gsub(tostring(u), "^users/", "")))
+	end
+	return doc.value, newKeyInfo(doc.revisionId, parseTime(doc.createTime), parseTime(doc.revisionCreateTime), ids, doc.attributes or {})
+end
+
+-- RemoveVersionAsync(key, version): deletes that version of history for good.
+function DataStore:RemoveVersionAsync(key, version)
+	local service = self._service
+	self:_target(key)
+	if type(version) ~= "string" or version == "" then
+		fail(103, "RemoveVersionAsync needs a version string")
+	end
+	admit(service, "RemoveVersionAsync")
+	local path = self:_v1("/entry/versions/version", key, "&versionId=" .. urlEncode(version))
+	local status, text = send(service, "RemoveVersionAsync", "DELETE", path, nil, nil, true)
+	if status ~= 204 and status ~= 200 then
+		raise(service, status, text)
+	end
+end
+
+-- OnUpdate(key, callback) (deprecated in Roblox, still callable): polls the key every
+-- onUpdateInterval seconds (Roblox: once a minute) and calls callback(value, keyInfo) when
+-- its version changed. Returns a connection with Disconnect().
+function DataStore:OnUpdate(key, callback)
+	local service = self._service
+	self:_target(key)
+	if type(callback) ~= "function" then
+		fail(103, "OnUpdate needs a callback function")
+	end
+	admit(service, "OnUpdate")
+	local connection = { Connected = true, ClassName = "RBXScriptConnection" }
+	function connection:Disconnect()
+		connection.Connected = false
+	end
+	local store = self
+	local function poll()
+		local _, info = store:_read(key, "OnUpdate")
+		local seen = info and info.Version
+		while connection.Connected do
+			service._config.sleep(service._config.onUpdateInterval)
+			if not connection.Connected then
+				break
+			end
+			local ok, value, latest = pcall(store._read, store, key, "OnUpdate")
+			local version = ok and latest and latest.Version or nil
+			if ok and version ~= seen then
+				seen = version
+				callback(value, latest)
+			end
+		end
+	end
+	if task and task.spawn then
+		task.spawn(poll)
+	else
+		local thread = coroutine.create(poll)
+		coroutine.resume(thread)
+	end
+	return connection
 end
 
 -- ---------------------------------------------------------------- ordered data stores
 
 local OrderedDataStore = {}
 OrderedDataStore.__index = OrderedDataStore
+OrderedDataStore.ClassName = "OrderedDataStore"
 
 local function newOrderedDataStore(service, name, scope)
 	return setmetatable({ _service = service, _name = name, _scope = scope, Name = name }, OrderedDataStore)
 end
 
-function OrderedDataStore:_path(key)
+function OrderedDataStore:_path(key, suffix)
 	local path = string.format(
 		"/cloud/v2/universes/%s/ordered-data-stores/%s/scopes/%s/entries",
 		integerText(self._service:_universe()),
@@ -735,80 +1129,118 @@ function OrderedDataStore:_path(key)
 	if key then
 		path = path .. "/" .. urlEncode(checkKey(key))
 	end
-	return path
+	return path .. (suffix or "")
 end
 
 -- Ordered stores hold integers only.
 local function checkOrderedValue(value)
 	if not isInteger(value) then
-		fail(104, "OrderedDataStore values must be integers.")
+		fail(104, "Cannot store non-integer value in OrderedDataStore.")
 	end
 	return value
 end
 
-function OrderedDataStore:GetAsync(key)
+function OrderedDataStore:_get(key, call)
 	local service = self._service
-	local status, text = send(service, "GET", self:_path(key), nil, nil, true)
+	local status, text = send(service, call, "GET", self:_path(key), nil, nil, true)
 	if status == 404 then
 		return nil
 	end
 	if status ~= 200 then
-		raise(service, "GetAsync", status, text)
+		raise(service, status, text)
 	end
 	return service._config.json.decode(text).value
 end
 
+function OrderedDataStore:GetAsync(key)
+	checkKey(key)
+	admit(self._service, "OrderedGetAsync")
+	return self:_get(key, "OrderedGetAsync")
+end
+
 function OrderedDataStore:SetAsync(key, value)
 	local service = self._service
+	checkKey(key)
 	local body = service._config.json.encode({ value = checkOrderedValue(value) })
-	local status, text = send(service, "PATCH", self:_path(key) .. "?allowMissing=true", body, nil, true)
+	admit(service, "OrderedSetAsync")
+	local status, text = send(service, "OrderedSetAsync", "PATCH", self:_path(key, "?allowMissing=true"), body, nil, true)
 	if status ~= 200 then
-		raise(service, "SetAsync", status, text)
+		raise(service, status, text)
 	end
 	return service._config.json.decode(text).value
 end
 
 function OrderedDataStore:IncrementAsync(key, delta)
 	local service = self._service
+	checkKey(key)
 	if delta == nil then
 		delta = 1
 	end
-	local body = service._config.json.encode({ amount = checkOrderedValue(delta) })
-	local status, text = send(service, "POST", self:_path(key) .. ":increment", body, nil, false)
+	if not isInteger(delta) then
+		fail(103, "IncrementAsync delta must be an integer")
+	end
+	local body = service._config.json.encode({ amount = delta })
+	admit(service, "OrderedIncrementAsync")
+	local status, text = send(service, "OrderedIncrementAsync", "POST", self:_path(key, ":increment"), body, nil, false)
 	if status ~= 200 then
-		raise(service, "IncrementAsync", status, text)
+		raise(service, status, text)
 	end
 	return service._config.json.decode(text).value
 end
 
+-- Returns the removed value, read in the delete itself (DELETE ... RETURNING).
 function OrderedDataStore:RemoveAsync(key)
 	local service = self._service
-	local old = self:GetAsync(key)
-	local status, text = send(service, "DELETE", self:_path(key), nil, nil, true)
+	checkKey(key)
+	admit(service, "OrderedRemoveAsync")
+	local status, text = send(service, "OrderedRemoveAsync", "DELETE", self:_path(key, "?returnEntry=true"), nil, nil, true)
 	if status ~= 200 and status ~= 204 and status ~= 404 then
-		raise(service, "RemoveAsync", status, text)
+		raise(service, status, text)
 	end
-	return old
-end
-
--- Ordered entries have no versions to make the write conditional on, so this is read,
--- transform, write: a concurrent write between the two is overwritten.
-function OrderedDataStore:UpdateAsync(key, transform)
-	local newValue = transform(self:GetAsync(key))
-	if newValue == nil then
+	if status ~= 200 or text == "" then
 		return nil
 	end
-	return self:SetAsync(key, newValue)
+	return service._config.json.decode(text).value
+end
+
+-- UpdateAsync: read, transform, and a compare-and-set write (expectedValue) that succeeds
+-- only while the entry still holds what the transform saw; otherwise it starts again.
+function OrderedDataStore:UpdateAsync(key, transform)
+	local service = self._service
+	checkKey(key)
+	if type(transform) ~= "function" then
+		fail(103, "UpdateAsync needs a transform function")
+	end
+	admit(service, "OrderedUpdateAsync")
+	local json = service._config.json
+	for _ = 1, service._config.maxUpdateAttempts do
+		local current = self:_get(key, "OrderedUpdateAsync")
+		local newValue = transform(current)
+		if newValue == nil then
+			return nil
+		end
+		local body = json.encode({ value = checkOrderedValue(newValue) })
+		local expected = current == nil and "none" or integerText(current)
+		local path = self:_path(key, "?allowMissing=true&expectedValue=" .. expected)
+		local status, text = send(service, "OrderedUpdateAsync", "PATCH", path, body, nil, false)
+		if status == 200 then
+			return json.decode(text).value
+		end
+		local _, detail = describe(service, status, text)
+		if not (status == 409 and detail == "PreconditionFailed") then
+			raise(service, status, text)
+		end
+	end
+	dropped("UpdateAsync")
 end
 
 -- GetSortedAsync(ascending, pageSize, minValue, maxValue) → DataStorePages of {key, value}.
 function OrderedDataStore:GetSortedAsync(ascending, pageSize, minValue, maxValue)
 	local service = self._service
-	pageSize = pageSize or 50
-	if not isInteger(pageSize) or pageSize < 1 then
-		fail(106, "PageSize must be within a predefined range.")
+	if type(ascending) ~= "boolean" then
+		fail(103, "GetSortedAsync: ascending must be a boolean")
 	end
-	if pageSize > 100 then
+	if not isInteger(pageSize) or pageSize < 1 or pageSize > 100 then
 		fail(106, "PageSize must be within a predefined range.")
 	end
 	if minValue ~= nil and not isInteger(minValue) then
@@ -835,7 +1267,7 @@ function OrderedDataStore:GetSortedAsync(ascending, pageSize, minValue, maxValue
 	if #filter > 0 then
 		base = base .. "&filter=" .. urlEncode(table.concat(filter, " && "))
 	end
-	return listPages(service, "GetSortedAsync", base, "pageToken", nil, "orderedDataStoreEntries", "nextPageToken", function(entry)
+	return listPages(service, "GetSortedAsync", "DataStorePages", base, "pageToken", nil, "orderedDataStoreEntries", "nextPageToken", function(entry)
 		return { key = entry.id, value = entry.value }
 	end)
 end
@@ -844,30 +1276,27 @@ end
 
 local Service = {}
 Service.__index = Service
-
--- Which server budget answers GetRequestBudgetForRequestType for each request type.
-local BUDGET_OF = {
-	GetAsync = { "StandardRead" },
-	SetIncrementAsync = { "StandardWrite" },
-	UpdateAsync = { "StandardRead", "StandardWrite" },
-	GetSortedAsync = { "OrderedList" },
-	SetIncrementSortedAsync = { "OrderedWrite" },
-	OnUpdate = { "StandardRead" },
-	ListAsync = { "StandardList" },
-	GetVersionAsync = { "StandardRead" },
-	RemoveVersionAsync = { "StandardRemove" },
-	RemoveAsync = { "StandardRemove" },
-}
+Service.ClassName = "DataStoreService"
 
 local function newService(config)
-	local self = setmetatable({ _config = {} }, Service)
+	local self = setmetatable({ _config = {}, _cache = {}, _buckets = {}, _rates = {} }, Service)
+	self._queues = { get = { waiting = 0 }, set = { waiting = 0 }, orderedGet = { waiting = 0 }, orderedSet = { waiting = 0 } }
 	self:Configure(config or {})
 	return self
 end
 
--- Configure{baseUrl, apiKey, universeId, transport, json, sleep, random, maxRetries,
--- retryBaseDelay, retryMaxDelay, maxRetryAfter, maxUpdateAttempts}; unspecified keys keep
--- their current value (or default).
+local function defaultEpochMs()
+	if DateTime and DateTime.now then
+		return DateTime.now().UnixTimestampMillis
+	end
+	return os.time() * 1000
+end
+
+-- Configure{baseUrl, apiKey, universeId, transport, json, sleep, random, clock, epochMs,
+-- players, retries, maxUpdateAttempts, cacheSeconds, throttleQueueSize, maxThrottleWait,
+-- enforceBudgets, onUpdateInterval}; unspecified keys keep their value (or default).
+-- retries = true (or a table overriding RETRY_DEFAULTS) opts in to retrying 5xx and lost
+-- answers of safe requests; Roblox itself does not.
 function Service:Configure(config)
 	local c = self._config
 	for k, v in pairs(DEFAULTS) do
@@ -878,11 +1307,22 @@ function Service:Configure(config)
 	for k, v in pairs(config) do
 		c[k] = v
 	end
+	if c.retries == true or type(c.retries) == "table" then
+		local r = {}
+		for k, v in pairs(RETRY_DEFAULTS) do
+			r[k] = type(c.retries) == "table" and c.retries[k] or v
+		end
+		c.retries = r
+	else
+		c.retries = false
+	end
 	c.baseUrl = string.gsub(c.baseUrl, "/+$", "")
 	c.transport = c.transport or robloxTransport
 	c.json = c.json or robloxJson
 	c.sleep = c.sleep or defaultSleep
 	c.random = c.random or math.random
+	c.clock = c.clock or os.clock
+	c.epochMs = c.epochMs or defaultEpochMs
 	return self
 end
 
@@ -892,17 +1332,17 @@ function Service:_universe()
 		id = game.GameId
 	end
 	if not isInteger(id) or id <= 0 then
-		fail(502, "No universe id: Configure{universeId = N} (or run in a published experience).")
+		fail(502, "API Services rejected request: no universe id (Configure{universeId = N}, or run in a published experience).")
 	end
 	return id
 end
 
 function Service:GetDataStore(name, scope, options)
 	checkName(name, "name")
-	local allScopes = options ~= nil and options.AllScopes == true
+	local allScopes = type(options) == "table" and options.AllScopes == true
 	if allScopes then
 		if scope ~= nil and scope ~= "" then
-			fail(102, "With AllScopes the scope must be empty.")
+			fail(102, "DataStore scope must be empty when AllScopes is true.")
 		end
 		return newDataStore(self, name, nil, true)
 	end
@@ -915,7 +1355,9 @@ end
 -- The experience's global data store (datastored: data store "GlobalDataStore", scope
 -- "global" — the name MockDataStoreService fixtures import into).
 function Service:GetGlobalDataStore()
-	return newDataStore(self, "GlobalDataStore", "global", false)
+	local store = newDataStore(self, "GlobalDataStore", "global", false)
+	store.ClassName = "GlobalDataStore"
+	return store
 end
 
 function Service:GetOrderedDataStore(name, scope)
@@ -926,51 +1368,55 @@ function Service:GetOrderedDataStore(name, scope)
 	return newOrderedDataStore(self, name, checkName(scope, "scope"))
 end
 
--- Requests left in the universe's budget for a request type (an Enum.DataStoreRequestType
--- item or its name). Reads datastored's admin API: needs the admin key when one is set.
+-- Requests this server may still make of a type right now (an Enum.DataStoreRequestType
+-- item, its name or its number), counted here as Roblox counts them per server: no request
+-- to datastored, so any key (or none) can read it.
 function Service:GetRequestBudgetForRequestType(requestType)
-	local name = type(requestType) == "string" and requestType or requestType and requestType.Name or tostring(requestType)
-	name = string.match(name, "([%w]+)$") or name
-	local budgets = BUDGET_OF[name] or { name }
-	local path = "/admin/v1/universes/" .. integerText(self:_universe()) .. "/budgets"
-	local status, text = send(self, "GET", path, nil, nil, true)
-	if status ~= 200 then
-		raise(self, "GetRequestBudgetForRequestType", status, text)
+	local name = requestTypeName(requestType)
+	if name == "UpdateAsync" then
+		return math.floor(math.min(bucket(self, "GetAsync").tokens, bucket(self, "SetIncrementAsync").tokens))
 	end
-	local doc = self._config.json.decode(text)
-	local least
-	for _, budget in ipairs(budgets) do
-		local n = doc[budget]
-		if type(n) ~= "number" then
-			fail(103, "Unknown request type " .. name .. ".")
-		end
-		least = least and math.min(least, n) or n
-	end
-	return least
+	return math.floor(bucket(self, name).tokens)
 end
 
--- ListDataStoresAsync(prefix, pageSize, cursor) → pages of DataStoreInfo
+-- SetRateLimitForRequestType(requestType, baseLimit, perPlayerLimit): this server's rate.
+function Service:SetRateLimitForRequestType(requestType, baseLimit, perPlayerLimit)
+	local name = requestTypeName(requestType)
+	if type(baseLimit) ~= "number" or baseLimit < 0 or (perPlayerLimit ~= nil and (type(perPlayerLimit) ~= "number" or perPlayerLimit < 0)) then
+		fail(103, "SetRateLimitForRequestType needs non-negative limits")
+	end
+	local names = name == "UpdateAsync" and { "GetAsync", "SetIncrementAsync" } or { name }
+	for _, n in ipairs(names) do
+		bucket(self, n) -- settle the budget at the old rate first
+		self._rates[n] = { baseLimit, perPlayerLimit or 0 }
+		local b = self._buckets[n]
+		b.tokens = math.min(b.tokens, ratePerMinute(self, n)) -- at most a minute's worth now
+	end
+end
+
+-- ListDataStoresAsync(prefix, pageSize, cursor) → DataStoreListingPages of DataStoreInfo
 -- ({DataStoreName, CreatedTime, UpdatedTime}).
 function Service:ListDataStoresAsync(prefix, pageSize, cursor)
 	local base = "/datastores/v1/universes/" .. integerText(self:_universe()) .. "/standard-datastores?prefix=" .. urlEncode(prefix or "")
-	if pageSize and pageSize > 0 then
-		base = base .. "&limit=" .. integerText(pageSize)
-	end
-	return listPages(self, "ListDataStoresAsync", base, "cursor", cursor, "datastores", "nextPageCursor", function(d)
+	base = base .. "&limit=" .. integerText((pageSize and pageSize > 0) and pageSize or 32) -- Roblox's default
+	return listPages(self, "ListDataStoresAsync", "DataStoreListingPages", base, "cursor", cursor, "datastores", "nextPageCursor", function(d)
 		local created = parseTime(d.createdTime)
-		return { DataStoreName = d.name, CreatedTime = created, UpdatedTime = created }
+		return { ClassName = "DataStoreInfo", DataStoreName = d.name, CreatedTime = created, UpdatedTime = created }
 	end)
 end
 
 -- The module is itself a service (configure it, then use it like DataStoreService), and
--- DataStoreService.new(config) makes independent ones.
+-- DataStoreService.new(config) makes independent ones (each with its own cache and budgets,
+-- as each Roblox server has).
 local default = newService({})
 for k, v in pairs(Service) do
 	if k ~= "__index" then
 		DataStoreService[k] = v
 	end
 end
-DataStoreService._config = default._config
+for k, v in pairs(default) do
+	DataStoreService[k] = v
+end
 DataStoreService.new = newService
 DataStoreService._internal = { parseTime = parseTime, formatTime = formatTime, urlEncode = urlEncode }
 

@@ -76,6 +76,10 @@ function specFiles(paths) {
 
 const [command, ...rest] = process.argv.slice(2)
 if (!command) fail(usage)
+if (command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(usage + '\n')
+    process.exit(0)
+}
 const opts = parse(rest)
 const clock = opts.clock || 'real'
 if (clock !== 'real' && clock !== 'virtual') fail('--clock is real or virtual')

@@ -103,6 +103,8 @@ export async function createRuntime(options) {
         },
         // Waits up to ms (0: just look) for a finished request: its JSON, or "" on timeout.
         async poll(ms) {
+            // Always let Node's event loop turn (sockets, timers) before answering.
+            if (!finished.length && ms <= 0) await new Promise((r) => setImmediate(r))
             if (!finished.length && ms > 0) {
                 await new Promise((r) => {
                     const t = setTimeout(r, ms)
