@@ -317,30 +317,44 @@ void v1_list_versions(struct ds_request *req)
     PQclear(r);
 }
 
+/* The entry address and the version that versionId names, read into *row (the caller
+ * clears it). Replies 400 for a malformed id and 404 for a version not retained. */
+static bool version_or_reply(struct ds_request *req, struct entry_ref *ref, struct entry_row *row,
+                             const char **id, int64_t *seq)
+{
+    if (!v1_ref_or_reply(req, ref, true)) return false;
+    *id = req_query(req, "versionId");
+    if (!*id || !versionid_parse(*id, seq)) {
+        reply_fail(req, 400, "InvalidVersionId", "versionId is missing or malformed.");
+        return false;
+    }
+    struct ds_error err;
+    if (store_version_get(req->db, ref, *seq, row, &err) != DS_OK) {
+        reply_error(req, &err);
+        return false;
+    }
+    char found[VERSIONID_LEN + 1] = "";
+    if (row->found) entry_row_version(row, found);
+    if (!row->found || strcasecmp(found, *id) != 0) {
+        reply_fail(req, 404, "VersionNotFound", "Version %s of this entry is not retained.", *id);
+        entry_row_clear(row);
+        return false;
+    }
+    return true;
+}
+
 /* Extension (RemoveVersionAsync): deletes one retained version of history for good, with no
  * tombstone. The current version cannot be removed this way (409; use Delete Entry). */
 void v1_delete_version(struct ds_request *req)
 {
     struct entry_ref ref;
-    if (!v1_ref_or_reply(req, &ref, true)) return;
-    const char *id = req_query(req, "versionId");
-    int64_t seq;
-    if (!id || !versionid_parse(id, &seq)) {
-        reply_fail(req, 400, "InvalidVersionId", "versionId is missing or malformed.");
-        return;
-    }
     struct entry_row row;
+    const char *id;
+    int64_t seq;
+    if (!version_or_reply(req, &ref, &row, &id, &seq)) return;
     struct ds_error err;
-    if (store_version_get(req->db, &ref, seq, &row, &err) != DS_OK) {
-        reply_error(req, &err);
-        return;
-    }
-    char found[VERSIONID_LEN + 1] = "";
-    if (row.found) entry_row_version(&row, found);
     bool deleted = false;
-    if (!row.found || strcasecmp(found, id) != 0)
-        reply_fail(req, 404, "VersionNotFound", "Version %s of this entry is not retained.", id);
-    else if (store_version_delete(req->db, &ref, seq, &deleted, &err) != DS_OK)
+    if (store_version_delete(req->db, &ref, seq, &deleted, &err) != DS_OK)
         reply_error(req, &err);
     else if (!deleted)
         reply_fail(req, 409, "CurrentVersion",
@@ -353,24 +367,11 @@ void v1_delete_version(struct ds_request *req)
 void v1_get_version(struct ds_request *req)
 {
     struct entry_ref ref;
-    if (!v1_ref_or_reply(req, &ref, true)) return;
-    const char *id = req_query(req, "versionId");
-    int64_t seq;
-    if (!id || !versionid_parse(id, &seq)) {
-        reply_fail(req, 400, "InvalidVersionId", "versionId is missing or malformed.");
-        return;
-    }
     struct entry_row row;
-    struct ds_error err;
-    if (store_version_get(req->db, &ref, seq, &row, &err) != DS_OK) {
-        reply_error(req, &err);
-        return;
-    }
-    char found[VERSIONID_LEN + 1] = "";
-    if (row.found) entry_row_version(&row, found);
-    if (!row.found || strcasecmp(found, id) != 0)
-        reply_fail(req, 404, "VersionNotFound", "Version %s of this entry is not retained.", id);
-    else if (row.deleted)
+    const char *id;
+    int64_t seq;
+    if (!version_or_reply(req, &ref, &row, &id, &seq)) return;
+    if (row.deleted)
         reply_fail(req, 404, "EntryNotFound", "Version %s is a deletion (tombstone).", id);
     else
         reply_entry_value(req, &row);

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # tests/dsrun/run.sh — dsrun itself: the Roblox-like environment (every service and global a
-# script gets, on a fixture Rojo project) and its answers to bad input — a script that
-# raises, one that does not compile, a test that never ends, a BindToClose that never
-# returns: each a clear message and a non-zero exit, never a hang.
+# script gets, on a fixture Rojo project); its answers to bad input — a script that raises,
+# one that does not compile, a test that never ends, a BindToClose that never returns: each
+# a clear message and a non-zero exit, never a hang; and `dsrun sim` on the two example
+# DataManagers with a fixed seed, hops, a shutdown and a DataStore outage: the naive one
+# loses data (exit 1), the session-locked one loses none (exit 0), counts from the report.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=${DATASTORED_BIN:-build/datastored}
@@ -39,4 +41,31 @@ grep -q '^1 passed, 1 failed' <<<"$out" || fail "the test after a stuck one did 
 expect_failure "a BindToClose that never returns" "did not finish within 30 s" \
   "${dsrun[@]}" script tests/dsrun/bad/stuck_close.server.luau --server "$url" --clock virtual
 expect_failure "a bad option" "unknown option" "${dsrun[@]}" test --frobnicate
+expect_failure "a sim without its counts" "needs --servers" \
+  "${dsrun[@]}" sim examples/luau/naive/bootstrap.server.luau --server "$url"
 echo "dsrun: bad input answered"
+
+# The simulator, on datastored's classic rules (6 s cooldown; a write inside it answered 429).
+ds_start sim "${db[@]}" --clock virtual --throttle reject
+scenario=(--servers 4 --players 40 --duration 120 --hop 3 --churn 1 --shutdown-at 60
+          --faults examples/luau/outage.json --seed 42 --clock virtual --server "$url")
+json() { node -e "const r=require(process.argv[1]); console.log(eval('r.'+process.argv[2]))" "$@"; }
+code=0
+"${dsrun[@]}" sim examples/luau/naive/bootstrap.server.luau "${scenario[@]}" --report "$tmp/naive.json" || code=$?
+[ $code -eq 1 ] || fail "naive DataManager: exit $code, not 1"
+[ "$(json "$tmp/naive.json" 'lostUpdates > 0')" = true ] || fail "naive DataManager lost nothing"
+[ "$(json "$tmp/naive.json" 'doubleOwnership > 0')" = true ] || fail "naive: no double ownership seen"
+[ "$(json "$tmp/naive.json" 'faults[0].fired > 0 && r.scriptErrors > 0')" = true ] ||
+  fail "the outage from 20 s to 35 s left no trace in the naive report"
+"${dsrun[@]}" sim examples/luau/locked/bootstrap.server.luau "${scenario[@]}" --report "$tmp/locked.json" ||
+  fail "session-locked DataManager: exit $?"
+[ "$(json "$tmp/locked.json" 'lostUpdates')" = 0 ] || fail "session-locked DataManager lost data"
+[ "$(json "$tmp/locked.json" 'doubleOwnership')" = 0 ] || fail "session-locked: double ownership"
+[ "$(json "$tmp/locked.json" 'faults[0].fired > 0 && r.scriptErrors > 0')" = true ] ||
+  fail "the outage left no trace in the locked report"
+code=0
+"${dsrun[@]}" sim tests/dsrun/sim/slow_close.server.luau --servers 1 --players 2 --duration 5 \
+  --seed 1 --clock virtual --server "$url" --report "$tmp/slow.json" >/dev/null || code=$?
+[ "$(json "$tmp/slow.json" 'bindToCloseUnfinished')" = 1 ] ||
+  fail "a BindToClose save of 40 s was not reported unfinished"
+echo "dsrun: sim: naive lost $(json "$tmp/naive.json" lostUpdates), locked lost 0; slow BindToClose reported"

@@ -149,8 +149,8 @@ export async function createRuntime(options) {
     const state = await LuauState.createAsync({ __host: host })
     const load = (file) => state.loadstring(readFileSync(join(here, file), 'utf8'), `@dsrun/${file}`, true)
     const [dsrun] = await load('prelude.luau')()
-    await load('services.luau')(dsrun)
-    await load('testez.luau')(dsrun)
+    for (const file of ['json.luau', 'scheduler.luau', 'world.luau', 'services.luau', 'testez.luau', 'sim.luau'])
+        await load(file)(dsrun)
     const [entry] = await load('main.luau')(dsrun)
     // The VM's first suspension costs ~0.4 s (luau-web sets its async path up then): pay it
     // here, not inside the first task.wait of a script or a test.
