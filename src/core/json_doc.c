@@ -94,8 +94,12 @@ static char *decode_string(struct parser *ps, size_t *out_len, bool *unsafe_key)
         char e = ps->t[i + 1];
         i += 2;
         if (e != 'u') {
-            out[o++] = e == 'b' ? '\b' : e == 'f' ? '\f' : e == 'n' ? '\n' : e == 'r' ? '\r'
-                     : e == 't' ? '\t' : e;
+            out[o++] = e == 'b'   ? '\b'
+                       : e == 'f' ? '\f'
+                       : e == 'n' ? '\n'
+                       : e == 'r' ? '\r'
+                       : e == 't' ? '\t'
+                                  : e;
             continue;
         }
         unsigned cp = hex4(ps->t + i);
@@ -262,6 +266,6 @@ const char *json_doc_text(struct json_object *doc, size_t *len)
         *len = 4;
         return "null";
     }
-    return json_object_to_json_string_length(doc, JSON_C_TO_STRING_PLAIN |
-                                                      JSON_C_TO_STRING_NOSLASHESCAPE, len);
+    return json_object_to_json_string_length(
+        doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, len);
 }

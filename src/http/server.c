@@ -341,17 +341,16 @@ ds_status http_server_start(struct http_server *srv, struct ds_ctx *ctx, const c
     /* libmicrohttpd splits its connection limit between the worker threads; give it room
      * above ours, so that the guard (which closes the oldest idle or slowest connection
      * beyond --max-connections) decides who is turned away, not an unlucky worker. */
-    unsigned mhd_limit = (unsigned)ctx->cfg->max_connections + (unsigned)ctx->cfg->max_connections / 4 +
-                         16 * threads;
+    unsigned cap_connections = (unsigned)ctx->cfg->max_connections;
+    unsigned mhd_limit = cap_connections + cap_connections / 4 + 16 * threads;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, ctx, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-        MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        srv, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)ctx->cfg->request_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)(128 * 1024), MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)ctx->cfg->max_connections_per_client,

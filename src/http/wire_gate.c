@@ -20,10 +20,10 @@ enum {
 /* Which framing field the current value belongs to (s->value_kind). */
 enum { V_OTHER, V_LENGTH, V_ENCODING, V_HOST };
 
-#define REFUSE(s, st, msg)                                                                        \
-    do {                                                                                          \
-        wire_refuse((s), (st), (msg));                                                            \
-        return boundary;                                                                          \
+#define REFUSE(s, st, msg)                                                                         \
+    do {                                                                                           \
+        wire_refuse((s), (st), (msg));                                                             \
+        return boundary;                                                                           \
     } while (0)
 
 void wire_stream_reset(struct wire_stream *s)
@@ -55,10 +55,14 @@ static bool is_value_byte(unsigned char c)
 
 static bool is_hex(unsigned char c, unsigned *v)
 {
-    if (c >= '0' && c <= '9') *v = c - '0';
-    else if (c >= 'a' && c <= 'f') *v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') *v = c - 'A' + 10;
-    else return false;
+    if (c >= '0' && c <= '9')
+        *v = c - '0';
+    else if (c >= 'a' && c <= 'f')
+        *v = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+        *v = c - 'A' + 10;
+    else
+        return false;
     return true;
 }
 
@@ -120,8 +124,10 @@ static void value_byte(struct wire_stream *s, const struct wire_limits *lim, uns
         } else {
             s->value_state = 1;
             uint64_t d = (uint64_t)(c - '0');
-            if (s->value_num > (UINT64_MAX - d) / 10) s->length_huge = true;
-            else s->value_num = s->value_num * 10 + d;
+            if (s->value_num > (UINT64_MAX - d) / 10)
+                s->length_huge = true;
+            else
+                s->value_num = s->value_num * 10 + d;
             if (s->value_num > lim->body_max) s->length_huge = true;
         }
     } else if (s->value_kind == V_ENCODING && !space) {
@@ -140,8 +146,7 @@ static void value_done(struct wire_stream *s)
         if (!s->value_state) s->length_bad = true;
         s->length = s->value_num;
     }
-    if (s->value_kind == V_ENCODING &&
-        !(s->enc_len == 7 && memcmp(s->enc, "chunked", 7) == 0))
+    if (s->value_kind == V_ENCODING && !(s->enc_len == 7 && memcmp(s->enc, "chunked", 7) == 0))
         s->encoding_bad = true;
 }
 
@@ -284,8 +289,10 @@ static int head_byte(struct wire_stream *s, const struct wire_limits *lim, unsig
                                          : "A header field name is malformed.";
             return 400;
         }
-        if (s->name_len < sizeof s->name) s->name[s->name_len++] = (char)lower(c);
-        else s->name_long = true;
+        if (s->name_len < sizeof s->name)
+            s->name[s->name_len++] = (char)lower(c);
+        else
+            s->name_long = true;
         return 0;
     case H_VALUE:
         if (c == '\r') {
@@ -325,8 +332,10 @@ static int chunk_byte(struct wire_stream *s, unsigned char c, const char **why)
         s->remaining = s->remaining * 16 + v;
         return 0;
     }
-    if (c == ';' && s->chunk_digits > 0) s->chunk_ext = true;
-    else if (!s->chunk_ext || !is_value_byte(c)) return 400;
+    if (c == ';' && s->chunk_digits > 0)
+        s->chunk_ext = true;
+    else if (!s->chunk_ext || !is_value_byte(c))
+        return 400;
     return 0;
 }
 
@@ -351,8 +360,8 @@ static int trailer_byte(struct wire_stream *s, unsigned char c, const char **why
     return 0;
 }
 
-size_t wire_feed(struct wire_stream *s, const struct wire_limits *lim, const char *data,
-                 size_t len, int64_t now)
+size_t wire_feed(struct wire_stream *s, const struct wire_limits *lim, const char *data, size_t len,
+                 int64_t now)
 {
     size_t boundary = 0; /* bytes that belong to messages complete before the current one */
     const char *why = NULL;

@@ -29,10 +29,10 @@ enum wire_pub { PUB_IDLE, PUB_HEAD, PUB_BODY, PUB_BUSY };
 
 struct wire_conn {
     int fd;
-    struct wire_stream stream; /* owner thread only */
-    uint64_t answered;         /* messages whose response was sent (owner thread only) */
-    _Atomic int pub;           /* enum wire_pub */
-    _Atomic int64_t pub_since; /* monotonic µs when pub began */
+    struct wire_stream stream;     /* owner thread only */
+    uint64_t answered;             /* messages whose response was sent (owner thread only) */
+    _Atomic int pub;               /* enum wire_pub */
+    _Atomic int64_t pub_since;     /* monotonic µs when pub began */
     struct wire_conn *prev, *next; /* registry list, under mu */
 };
 
@@ -156,8 +156,7 @@ static struct wire_conn *pick_victim(struct wire_guard *g, const struct wire_con
 void wire_guard_opened(struct wire_guard *g, int fd)
 {
     if (fd < 0 || (size_t)fd >= g->n_slots) {
-        log_warn("connection socket %d is beyond the guard's table; its framing is unchecked",
-                 fd);
+        log_warn("connection socket %d is beyond the guard's table; its framing is unchecked", fd);
         return;
     }
     struct wire_conn *c = calloc(1, sizeof *c);
@@ -197,8 +196,10 @@ void wire_guard_closed(struct wire_guard *g, int fd)
     struct wire_conn *c = atomic_load_explicit(&g->slots[fd], memory_order_relaxed);
     if (c) {
         atomic_store_explicit(&g->slots[fd], NULL, memory_order_release);
-        if (c->prev) c->prev->next = c->next;
-        else g->head = c->next;
+        if (c->prev)
+            c->prev->next = c->next;
+        else
+            g->head = c->next;
         if (c->next) c->next->prev = c->prev;
         g->open--;
     }
@@ -225,9 +226,9 @@ static void answer_refusal(struct wire_guard *g, struct wire_conn *c)
     const struct wire_verdict *v = &c->stream.verdict;
     const char *reason = MHD_get_reason_phrase_for((unsigned)v->status);
     char body[384], out[768];
-    int blen = snprintf(body, sizeof body, "{\"%s\":\"%s\",\"message\":\"%s\"}",
-                        v->v1_family ? "error" : "code", ds_error_code_for_status(v->status),
-                        v->message);
+    int blen =
+        snprintf(body, sizeof body, "{\"%s\":\"%s\",\"message\":\"%s\"}",
+                 v->v1_family ? "error" : "code", ds_error_code_for_status(v->status), v->message);
     if (blen < 0 || (size_t)blen >= sizeof body) return;
     int n = snprintf(out, sizeof out,
                      "HTTP/1.1 %d %s\r\nConnection: close\r\nContent-Type: application/json\r\n"

@@ -12,8 +12,8 @@
 
 struct wire_guard_config {
     struct wire_limits limits;
-    int64_t head_timeout_us; /* a request head must arrive within this */
-    int64_t body_timeout_us; /* a request body must arrive within this (after its head) */
+    int64_t head_timeout_us;  /* a request head must arrive within this */
+    int64_t body_timeout_us;  /* a request body must arrive within this (after its head) */
     unsigned max_connections; /* beyond it, the oldest idle or slowest connection is closed */
 };
 

@@ -51,9 +51,8 @@ static void put_canaries(void)
 static void check_canaries(void)
 {
     for (size_t i = 0; i < N_CANARIES; i++) {
-        struct http_resp r =
-            http_do("GET", url_of(&srv, V1E "?datastoreName=Canary&entryKey=c%zu", u, i), NULL, 0,
-                    NULL);
+        struct http_resp r = http_do(
+            "GET", url_of(&srv, V1E "?datastoreName=Canary&entryKey=c%zu", u, i), NULL, 0, NULL);
         char attrs[256];
         ck_assert_msg(r.status == 200, "canary %zu: %ld", i, r.status);
         ck_assert_str_eq(r.body, canary_values[i]);
@@ -66,8 +65,14 @@ static void check_canaries(void)
 static void setup(void)
 {
     snprintf(srv_db, sizeof srv_db, "%s", harness_fresh_database("ds_wire"));
-    const char *args[] = {"--database-url", srv_db,  "--write-cooldown", "0",
-                          "--head-timeout", "2",     "--max-connections", "64",
+    const char *args[] = {"--database-url",
+                          srv_db,
+                          "--write-cooldown",
+                          "0",
+                          "--head-timeout",
+                          "2",
+                          "--max-connections",
+                          "64",
                           NULL};
     if (!proc_start(&srv, args)) {
         fprintf(stderr, "server did not start\n");
@@ -154,8 +159,7 @@ static void expect_one_refusal(const char *name, const struct exchange *x, int w
 {
     char line[32];
     snprintf(line, sizeof line, "HTTP/1.1 %d ", want);
-    ck_assert_msg(strncmp(x->data, line, strlen(line)) == 0, "%s: answered %.80s", name,
-                  x->data);
+    ck_assert_msg(strncmp(x->data, line, strlen(line)) == 0, "%s: answered %.80s", name, x->data);
     ck_assert_msg(count_responses(x) == 1, "%s: %d responses", name, count_responses(x));
     ck_assert_msg(x->closed, "%s: the connection stayed open", name);
     const char *body = strstr(x->data, "\r\n\r\n");
@@ -178,9 +182,8 @@ static long status_of(const char *method, const char *url, const char *body,
 /* CL.CL desync: the tail of the first body was run as a second request (a DELETE). */
 START_TEST(smuggled_request_never_runs)
 {
-    ck_assert_int_eq(status_of("POST", url_of(&srv, V1E "?datastoreName=S&entryKey=victim", u),
-                               "5", NULL),
-                     200);
+    ck_assert_int_eq(
+        status_of("POST", url_of(&srv, V1E "?datastoreName=S&entryKey=victim", u), "5", NULL), 200);
     char smuggled[512], req[1024];
     int sn = snprintf(smuggled, sizeof smuggled,
                       "1DELETE " V1E "?datastoreName=S&entryKey=victim HTTP/1.1\r\n"
@@ -197,9 +200,8 @@ START_TEST(smuggled_request_never_runs)
         http_do("GET", url_of(&srv, V1E "?datastoreName=S&entryKey=victim", u), NULL, 0, NULL);
     ck_assert_msg(r.status == 200 && !strcmp(r.body, "5"), "victim: %ld %s", r.status, r.body);
     http_free(&r);
-    ck_assert_int_eq(status_of("GET", url_of(&srv, V1E "?datastoreName=S&entryKey=other", u),
-                               NULL, NULL),
-                     404);
+    ck_assert_int_eq(
+        status_of("GET", url_of(&srv, V1E "?datastoreName=S&entryKey=other", u), NULL, NULL), 404);
 }
 END_TEST
 
@@ -220,8 +222,7 @@ START_TEST(ambiguous_framing_refused)
         {"Content-Length 1.5", "Host: x\r\nContent-Length: 1.5\r\n", "1", 400},
         {"Content-Length list", "Host: x\r\nContent-Length: 1, 1\r\n", "1", 400},
         {"Content-Length +1", "Host: x\r\nContent-Length: +1\r\n", "1", 400},
-        {"Content-Length huge", "Host: x\r\nContent-Length: 99999999999999999999999\r\n", "1",
-         413},
+        {"Content-Length huge", "Host: x\r\nContent-Length: 99999999999999999999999\r\n", "1", 413},
         {"Content-Length and chunked",
          "Host: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n", "1\r\n1\r\n0\r\n\r\n",
          400},
@@ -306,11 +307,12 @@ END_TEST
 START_TEST(pipelined_requests_before_a_bad_one_are_served)
 {
     char req[2048];
-    int n = snprintf(req, sizeof req,
-                     "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
-                     "POST " V1E "?datastoreName=P&entryKey=k HTTP/1.1\r\nHost: x\r\n"
-                     "Content-Length: 1\r\nContent-Length: 2\r\n\r\n12",
-                     u);
+    int n =
+        snprintf(req, sizeof req,
+                 "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                 "POST " V1E "?datastoreName=P&entryKey=k HTTP/1.1\r\nHost: x\r\n"
+                 "Content-Length: 1\r\nContent-Length: 2\r\n\r\n12",
+                 u);
     struct exchange x;
     raw_exchange(req, (size_t)n, &x);
     ck_assert_msg(count_responses(&x) == 3, "%d responses: %s", count_responses(&x), x.data);
@@ -345,7 +347,8 @@ START_TEST(connection_cap_still_serves_new_clients)
     int fds[150];
     for (int i = 0; i < 150; i++) {
         fds[i] = connect_to(&srv);
-        if (i % 2) ck_assert_int_eq(send(fds[i], "GET /healthz HTTP/1.1\r\n", 23, MSG_NOSIGNAL), 23);
+        if (i % 2)
+            ck_assert_int_eq(send(fds[i], "GET /healthz HTTP/1.1\r\n", 23, MSG_NOSIGNAL), 23);
     }
     usleep(300 * 1000);
     for (int i = 0; i < 5; i++)
@@ -373,14 +376,14 @@ START_TEST(cursors_are_bound_to_their_universe)
         snprintf(body, sizeof body, "{\"value\":%d}", i);
         ck_assert_int_eq(status_of("POST", url_of(&srv, V2 "/L/entries?id=k%d", u, i), body, NULL),
                          200);
-        ck_assert_int_eq(status_of("POST", url_of(&srv, V2 "/L/entries?id=k%d", other, i), body,
-                                   NULL),
-                         200);
+        ck_assert_int_eq(
+            status_of("POST", url_of(&srv, V2 "/L/entries?id=k%d", other, i), body, NULL), 200);
         snprintf(body, sizeof body, "{\"value\":%d}", i);
         ck_assert_int_eq(
             status_of("POST",
-                      url_of(&srv, "/cloud/v2/universes/%lld/ordered-data-stores/O/scopes/global/"
-                                   "entries?id=k%d",
+                      url_of(&srv,
+                             "/cloud/v2/universes/%lld/ordered-data-stores/O/scopes/global/"
+                             "entries?id=k%d",
                              u, i),
                       body, NULL),
             200);
@@ -424,16 +427,16 @@ START_TEST(strict_integers)
     const char *by[] = {"0x10", "0x1p3", "%201", "", "1.5", "+1", "1e3", "1."};
     for (size_t i = 0; i < sizeof by / sizeof by[0]; i++)
         ck_assert_msg(
-            status_of("POST",
-                      url_of(&srv, V1E "/increment?datastoreName=I&entryKey=k&incrementBy=%s", u,
-                             by[i]),
-                      NULL, NULL) == 400,
+            status_of(
+                "POST",
+                url_of(&srv, V1E "/increment?datastoreName=I&entryKey=k&incrementBy=%s", u, by[i]),
+                NULL, NULL) == 400,
             "incrementBy=%s accepted", by[i]);
-    ck_assert_int_eq(status_of("POST",
-                               url_of(&srv, V1E "/increment?datastoreName=I&entryKey=k&incrementBy=-3",
-                                      u),
-                               NULL, NULL),
-                     200);
+    ck_assert_int_eq(
+        status_of("POST",
+                  url_of(&srv, V1E "/increment?datastoreName=I&entryKey=k&incrementBy=-3", u), NULL,
+                  NULL),
+        200);
     const char *ids[] = {"+42", "%2042", "0042", "42%20", "0x2a"};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         ck_assert_msg(status_of("GET", url_of(&srv, "/cloud/v2/universes/%s/data-stores", ids[i]),
@@ -444,9 +447,9 @@ START_TEST(strict_integers)
         char h[64];
         snprintf(h, sizeof h, "roblox-entry-userids: %s", users[i]);
         const char *hs[] = {h, NULL};
-        ck_assert_msg(status_of("POST", url_of(&srv, V1E "?datastoreName=U&entryKey=k", u), "1",
-                                hs) == 400,
-                      "user ids %s accepted", users[i]);
+        ck_assert_msg(
+            status_of("POST", url_of(&srv, V1E "?datastoreName=U&entryKey=k", u), "1", hs) == 400,
+            "user ids %s accepted", users[i]);
     }
     ck_assert_int_eq(status_of("POST", url_of(&srv, V2 "/U/entries?id=k", u),
                                "{\"value\":1,\"users\":[\"users/0\"]}", NULL),
@@ -457,9 +460,8 @@ END_TEST
 /* Reads an entry's value on v1. */
 static char *value_of(const char *store, const char *key)
 {
-    struct http_resp r =
-        http_do("GET", url_of(&srv, V1E "?datastoreName=%s&entryKey=%s", u, store, key), NULL, 0,
-                NULL);
+    struct http_resp r = http_do(
+        "GET", url_of(&srv, V1E "?datastoreName=%s&entryKey=%s", u, store, key), NULL, 0, NULL);
     ck_assert_msg(r.status == 200, "%s/%s: %ld", store, key, r.status);
     char *v = strdup(r.body);
     http_free(&r);
@@ -473,12 +475,12 @@ START_TEST(patch_keeps_untouched_members)
     const char *stored = "{\"x\":123456789012345678901234567890, \"lo\":-99999999999999999999,"
                          "\"s\":\"\\ud800\",\"t\":\"caf\\u00e9\",\"f\":1.50,\"n\":1,"
                          "\"o\":{ \"deep\" : [ 1e2, 0.1 ] }}";
-    ck_assert_int_eq(status_of("POST", url_of(&srv, V1E "?datastoreName=X&entryKey=k", u), stored,
-                               NULL),
-                     200);
-    const char *patch = "[{\"op\":\"replace\",\"path\":\"/n\",\"value\":2},"
-                        "{\"op\":\"add\",\"path\":\"/big\",\"value\":123456789012345678901234567890},"
-                        "{\"op\":\"test\",\"path\":\"/f\",\"value\":1.5}]";
+    ck_assert_int_eq(
+        status_of("POST", url_of(&srv, V1E "?datastoreName=X&entryKey=k", u), stored, NULL), 200);
+    const char *patch =
+        "[{\"op\":\"replace\",\"path\":\"/n\",\"value\":2},"
+        "{\"op\":\"add\",\"path\":\"/big\",\"value\":123456789012345678901234567890},"
+        "{\"op\":\"test\",\"path\":\"/f\",\"value\":1.5}]";
     struct http_resp r =
         http_do("POST", url_of(&srv, V2 "/X/entries/k:update", u), patch, strlen(patch), NULL);
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
@@ -506,8 +508,8 @@ END_TEST
 /* Attributes are stored as sent (less whitespace) on both families. */
 START_TEST(attributes_kept_exactly)
 {
-    const char *h[] = {"roblox-entry-attributes: {\"a\": 12345678901234567890123, \"s\":\"\\ud800\"}",
-                       NULL};
+    const char *h[] = {
+        "roblox-entry-attributes: {\"a\": 12345678901234567890123, \"s\":\"\\ud800\"}", NULL};
     ck_assert_int_eq(status_of("POST", url_of(&srv, V1E "?datastoreName=A&entryKey=k", u), "1", h),
                      200);
     struct http_resp r =
@@ -530,9 +532,9 @@ START_TEST(migration_keeps_untouched_members)
 {
     const char *step = "{\"patch\":[{\"op\":\"add\",\"path\":\"/coins\","
                        "\"value\":98765432109876543210}]}";
-    struct http_resp r = http_do(
-        "PUT", url_of(&srv, "/admin/v1/universes/%lld/data-stores/M/migrations/1", u), step,
-        strlen(step), NULL);
+    struct http_resp r =
+        http_do("PUT", url_of(&srv, "/admin/v1/universes/%lld/data-stores/M/migrations/1", u), step,
+                strlen(step), NULL);
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
     http_free(&r);
     const char *value = "{\"_version\":0,\"x\":123456789012345678901234567890,\"s\":\"\\udc00\"}";
@@ -549,9 +551,8 @@ START_TEST(migration_keeps_untouched_members)
     ck_assert_str_eq(v, migrated);
     free(v);
     /* On read: a value stored before the step existed is migrated when it is read. */
-    ck_assert_int_eq(status_of("POST", url_of(&srv, V1E "?datastoreName=M2&entryKey=r", u), value,
-                               NULL),
-                     200);
+    ck_assert_int_eq(
+        status_of("POST", url_of(&srv, V1E "?datastoreName=M2&entryKey=r", u), value, NULL), 200);
     r = http_do("PUT", url_of(&srv, "/admin/v1/universes/%lld/data-stores/M2/migrations/1", u),
                 step, strlen(step), NULL);
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
@@ -579,7 +580,8 @@ START_TEST(admin_disabled_once_data_keys_exist)
     const char *key[] = {"x-api-key: universe-42-key-0123456789", NULL};
     ck_assert_int_eq(status_of("GET", url_of(&p, "/admin/v1/export?universe=43"), NULL, key), 401);
     ck_assert_int_eq(status_of("GET", url_of(&p, "/admin/v1/export?universe=43"), NULL, NULL), 401);
-    const char *mint = "{\"universes\":[43],\"permissions\":[\"universe-datastores.objects:read\"]}";
+    const char *mint =
+        "{\"universes\":[43],\"permissions\":[\"universe-datastores.objects:read\"]}";
     ck_assert_int_eq(status_of("POST", url_of(&p, "/admin/v1/api-keys"), mint, key), 401);
     ck_assert(proc_log_contains(&p, "data keys exist and there is no --admin-key"));
     ck_assert_int_eq(proc_stop(&p, SIGTERM), 0);
