@@ -142,7 +142,7 @@ void ordered_create(struct ds_request *req)
     if (ordered_write(req->ctx, req->db, &ref, ORDERED_CREATE, value, 0, &res, &err) != DS_OK)
         reply_write_failure(req, &err, "ordered", &ref);
     else if (!res.found)
-        reply_fail(req, 400, NULL, "The entry already exists.");
+        reply_fail(req, 400, NULL, "Entry already exists."); /* rblx-open-cloud matches this */
     else
         reply_json(req, 200, entry_json(req, &ref, res.value));
 }

@@ -214,11 +214,7 @@ void v1_list_entries(struct ds_request *req)
         !v1_ref_or_reply(req, &ref, false) ||
         !page_size_or_reply(req, "limit", 16, V1_MAX_PAGE, true, true, &limit))
         return;
-    const char *scope_given = req_query(req, "scope");
-    if (all_scopes && scope_given && *scope_given) {
-        reply_fail(req, 400, "InvalidDataStoreScope", "scope and allScopes cannot both be set.");
-        return;
-    }
+    /* rbxcloud sends scope (default "global") beside AllScopes=true: allScopes wins. */
     const char *prefix = req_query(req, "prefix");
     prefix = prefix ? prefix : "";
     const char *parts[] = {ref.datastore, all_scopes ? "\x01*" : ref.scope, prefix, NULL};

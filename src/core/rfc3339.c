@@ -48,7 +48,7 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 bool rfc3339_parse(const char *s, int64_t *out_us)
 {
     int y, mo, d, h, mi, sec;
-    if (strlen(s) < 20) return false;
+    if (strlen(s) < 19) return false;
     if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
         !digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
         !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' ||
@@ -80,9 +80,9 @@ bool rfc3339_parse(const char *s, int64_t *out_us)
             return false;
         offset_s = (oh * 3600 + om * 60) * (*p == '+' ? 1 : -1);
         p += 6;
-    } else {
+    } else if (*p != '\0' || s[10] == ' ') {
         return false;
-    }
+    } /* else no offset after a 'T': UTC, as Python's isoformat() of a naive time is meant */
     if (*p) return false;
     int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset_s;
     *out_us = secs * RFC3339_US_PER_SEC + frac_us;

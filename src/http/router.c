@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/admin_budgets.h"
 #include "api/admin_faults.h"
@@ -171,14 +172,16 @@ static bool match_pattern(const char *pattern, const char *path, struct capture 
         if (plen < 0 || slen < 0) return plen < 0 && slen < 0;
         const char *pseg = pattern + pp - plen, *sseg = path + sp - slen;
         if (pseg[0] != '{') {
-            if (plen != slen || memcmp(pseg, sseg, (size_t)plen) != 0) return false;
+            /* Fixed path words match case-insensitively (rblx-open-cloud writes
+             * "orderedDatastores"); captured names, scopes and keys stay exact. */
+            if (plen != slen || strncasecmp(pseg, sseg, (size_t)plen) != 0) return false;
             continue;
         }
         const char *close = memchr(pseg, '}', (size_t)plen);
         if (!close) return false;
         size_t suffix_len = (size_t)(pseg + plen - (close + 1)); /* ":verb" or 0 */
         if ((size_t)slen <= suffix_len) return false;            /* capture must be non-empty */
-        if (suffix_len && memcmp(sseg + slen - suffix_len, close + 1, suffix_len) != 0)
+        if (suffix_len && strncasecmp(sseg + slen - suffix_len, close + 1, suffix_len) != 0)
             return false;
         if (*ncap >= REQ_MAX_PARAMS) return false;
         caps[*ncap].name = pseg + 1;

@@ -362,6 +362,32 @@ START_TEST(concurrent_increments)
 }
 END_TEST
 
+/* The exact requests rblx-open-cloud builds: the lower-case "orderedDatastores" path word,
+ * and the duplicate-create text it matches ("Entry already exists."). */
+START_TEST(client_request_shapes)
+{
+    long long u = unique_universe();
+    const char *lower = "/ordered-data-stores/v1/universes/%lld/orderedDatastores/%s/scopes/global/"
+                        "entries%s";
+    struct http_resp r = call(lower, "POST", u, "Shapes", "?id=a", "{\"value\": 3}");
+    ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+    http_free(&r);
+    r = call(lower, "POST", u, "Shapes", "?id=a", "{\"value\": 3}");
+    ck_assert_int_eq(r.status, 400);
+    struct json_object *o = http_json(&r);
+    ck_assert_str_eq(jstr(o, "message"), "Entry already exists.");
+    json_object_put(o);
+    http_free(&r);
+    /* Names stay case-sensitive: "shapes" is another data store. */
+    r = call(lower, "GET", u, "shapes", "/a", NULL);
+    ck_assert_int_eq(r.status, 404);
+    http_free(&r);
+    r = call(V2, "GET", u, "Shapes", "/A", NULL);
+    ck_assert_int_eq(r.status, 404);
+    http_free(&r);
+}
+END_TEST
+
 Suite *ordered_suite(void)
 {
     Suite *s = suite_create("ordered");
@@ -373,6 +399,7 @@ Suite *ordered_suite(void)
     tcase_add_test(tc, page_sizes_and_ties);
     tcase_add_test(tc, keyset_paging_under_churn);
     tcase_add_test(tc, concurrent_increments);
+    tcase_add_test(tc, client_request_shapes);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -502,9 +502,12 @@ START_TEST(list_entries_paging)
     r = v1(&srv, "GET", u, "/datastore/entries?datastoreName=L&cursor=forged.token", NULL, NULL);
     expect_v1_error(&r, 400, "INVALID_ARGUMENT", "InvalidCursor");
     http_free(&r);
-    r = v1(&srv, "GET", u, "/datastore/entries?datastoreName=L&allScopes=true&scope=global", NULL,
+    /* rbxcloud always sends scope (default global) beside AllScopes=true: allScopes wins. */
+    r = v1(&srv, "GET", u,
+           "/datastore/entries?datastoreName=L&allScopes=true&scope=global&limit=1000", NULL,
            NULL);
-    expect_v1_error(&r, 400, "INVALID_ARGUMENT", "InvalidDataStoreScope");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_nonnull(strstr(r.body, "\"scope\":\"other\""));
     http_free(&r);
     r = v1(&srv, "GET", u, "/datastore/entries?datastoreName=L&AllScopes=true&limit=1", NULL, NULL);
     ck_assert_int_eq(r.status,
@@ -722,6 +725,30 @@ START_TEST(purge_removes_expired_only)
 }
 END_TEST
 
+/* Python's datetime.isoformat() of a naive time (no offset) is read as UTC; garbage is not. */
+START_TEST(naive_times_are_utc)
+{
+    long long u = unique_universe();
+    set_ok(&srv, u, "datastoreName=N&entryKey=k", "1");
+    struct http_resp r = v1(&srv, "GET", u,
+                            "/datastore/entries/entry/versions?datastoreName=N&entryKey=k&"
+                            "startTime=2000-01-01T00:00:00",
+                            NULL, NULL);
+    ck_assert_msg(r.status == 200 && strstr(r.body, "\"version\""), "%ld %s", r.status, r.body);
+    http_free(&r);
+    r = v1(&srv, "GET", u,
+           "/datastore/entries/entry/versions?datastoreName=N&entryKey=k&endTime=2000-01-01T00:00:00",
+           NULL, NULL);
+    ck_assert_msg(r.status == 200 && !strstr(r.body, "\"version\""), "%ld %s", r.status, r.body);
+    http_free(&r);
+    r = v1(&srv, "GET", u,
+           "/datastore/entries/entry/versions?datastoreName=N&entryKey=k&startTime=2000-01-01",
+           NULL, NULL);
+    ck_assert_int_eq(r.status, 400);
+    http_free(&r);
+}
+END_TEST
+
 Suite *v1_suite(void)
 {
     Suite *s = suite_create("v1");
@@ -745,6 +772,7 @@ Suite *v1_suite(void)
     tcase_add_test(tc, versions_order_filters_paging);
     tcase_add_test(tc, default_retention_hourly);
     tcase_add_test(tc, purge_removes_expired_only);
+    tcase_add_test(tc, naive_times_are_utc);
     suite_add_tcase(s, tc);
     return s;
 }

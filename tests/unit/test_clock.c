@@ -29,6 +29,13 @@ START_TEST(parse_variants)
     ck_assert_int_eq(t, INT64_C(951825600500000));
     ck_assert(!rfc3339_parse("2000-13-01T00:00:00Z", &t));
     ck_assert(!rfc3339_parse("2000-01-01 00:00:00", &t));
+    /* Python's datetime.isoformat() of a naive time: no offset, read as UTC (issue 22). */
+    ck_assert(rfc3339_parse("1970-01-01T00:00:01", &t));
+    ck_assert_int_eq(t, 1000000);
+    ck_assert(rfc3339_parse("1970-01-01T00:00:01.25", &t));
+    ck_assert_int_eq(t, 1250000);
+    ck_assert(!rfc3339_parse("1970-01-01T00:00:0", &t));
+    ck_assert(!rfc3339_parse("1970-01-01T00:00:01 ", &t));
     ck_assert(!rfc3339_parse("2000-01-01T00:00:00.Z", &t));
     ck_assert(!rfc3339_parse("yesterday", &t));
 }
