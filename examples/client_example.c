@@ -74,13 +74,12 @@ int main(int argc, char **argv)
         printf("#%zu %s %lld\n", i + 1, page.entries[i].key, (long long)page.entries[i].value);
     dsc_sorted_page_clear(&page);
 
-    /* 5. Errors are typed: a stale matchVersion is a 409 ABORTED, never retried. */
+    /* 5. Errors are typed: a stale matchVersion is a 412 Precondition Failed, never retried. */
     struct dsc_write_options stale = {.match_version =
                                           "08D0000000000000.0000000001.08D0000000000000.01"};
     rc = dsc_set(c, &players, "user_269323", "{}", &stale, NULL);
     if (rc == DSC_ERR_HTTP)
-        printf("stale write refused: HTTP %ld %s\n", dsc_last_error(c)->http_status,
-               dsc_last_error(c)->code);
+        printf("stale write refused: HTTP %ld\n", dsc_last_error(c)->http_status);
     dsc_client_free(c);
     return rc == DSC_ERR_HTTP ? 0 : 1;
 }

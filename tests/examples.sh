@@ -18,7 +18,7 @@ out=$("$bin_dir/client_example" "$url" 4242)
 echo "$out"
 grep -q '^saved {"coins":25} as version ' <<<"$out" || fail "client_example did not save 25 coins"
 grep -q '^#1 user_269323 100$' <<<"$out" || fail "client_example leaderboard"
-grep -q '^stale write refused: HTTP 409 ABORTED$' <<<"$out" || fail "client_example stale write"
+grep -q '^stale write refused: HTTP 412$' <<<"$out" || fail "client_example stale write"
 
 [ -f clients/dsrun/node_modules/luau-web/package.json ] ||
   npm ci --prefix clients/dsrun --no-audit --no-fund --loglevel=error >/dev/null

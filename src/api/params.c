@@ -271,16 +271,26 @@ bool read_migrated_or_reply(struct ds_request *req, const struct entry_ref *ref,
     return false;
 }
 
-bool standard_write_or_reply(struct ds_request *req, const struct entry_ref *ref,
-                             struct write_spec *spec, struct write_outcome *out)
+bool standard_write_checked(struct ds_request *req, const struct entry_ref *ref,
+                            struct write_spec *spec, struct write_outcome *out,
+                            struct ds_error *err, bool *replied)
 {
-    struct ds_error err;
+    *replied = true;
     if (!throughput_or_reply(req, ref, true, req->body_len, false) ||
         !lock_token_or_reply(req, &spec->has_lock_token, &spec->lock_token) ||
         !schema_version_or_reply(req, &spec->has_client_schema, &spec->client_schema))
         return false;
-    if (entries_write(req->ctx, req->db, ref, spec, out, &err) == DS_OK) return true;
-    reply_write_failure(req, &err, "standard", ref);
+    *replied = false;
+    return entries_write(req->ctx, req->db, ref, spec, out, err) == DS_OK;
+}
+
+bool standard_write_or_reply(struct ds_request *req, const struct entry_ref *ref,
+                             struct write_spec *spec, struct write_outcome *out)
+{
+    struct ds_error err;
+    bool replied;
+    if (standard_write_checked(req, ref, spec, out, &err, &replied)) return true;
+    if (!replied) reply_write_failure(req, &err, "standard", ref);
     return false;
 }
 

@@ -54,6 +54,12 @@ bool throughput_or_reply(struct ds_request *req, const struct entry_ref *ref, bo
  * True with *out filled (caller frees) when the write succeeded. */
 struct write_spec;
 struct write_outcome;
+/* The checks and the write of standard_write_or_reply, without replying for a failed write:
+ * false with *replied true when a check already answered, false with *replied false and err
+ * filled when the write failed (the caller answers). */
+bool standard_write_checked(struct ds_request *req, const struct entry_ref *ref,
+                            struct write_spec *spec, struct write_outcome *out,
+                            struct ds_error *err, bool *replied);
 bool standard_write_or_reply(struct ds_request *req, const struct entry_ref *ref,
                              struct write_spec *spec, struct write_outcome *out);
 

@@ -39,6 +39,34 @@ static void reply_entry_value(struct ds_request *req, struct entry_row *row)
     reply_pgresult(req, 200, "application/json", res, row->value, row->value_len);
 }
 
+/* A failed exclusiveCreate / matchVersion: 412 Precondition Failed with the current entry as
+ * Get Entry gives it (its value as the body, roblox-entry-* headers), which is what
+ * rblx-open-cloud reads into its PreconditionFailed; with no current entry, the error. */
+static void reply_precondition_failed(struct ds_request *req, const struct entry_ref *ref,
+                                      struct ds_error *err)
+{
+    enum store_state store;
+    struct entry_row row;
+    struct ds_error read_err;
+    err->http_status = 412;
+    err->code = "FAILED_PRECONDITION";
+    if (store_entry_read(req->db, ref, false, &store, &row, NULL, &read_err) != DS_OK) {
+        reply_error(req, err);
+        return;
+    }
+    if (store == STORE_ACTIVE && row.found && !row.deleted) {
+        char version[VERSIONID_LEN + 1];
+        struct entry_view v;
+        entry_row_version(&row, version);
+        entry_view_of_row(&row, version, clock_now_us(&req->ctx->clock), &v);
+        v1_entry_headers(req, &v);
+        reply_raw(req, 412, "application/json", row.value, row.value_len);
+    } else {
+        reply_error(req, err);
+    }
+    entry_row_clear(&row);
+}
+
 void v1_get_entry(struct ds_request *req)
 {
     struct entry_ref ref;
@@ -104,11 +132,17 @@ void v1_set_entry(struct ds_request *req)
                               .if_version = match,
                               .if_absent = exclusive};
     struct write_outcome out;
-    if (standard_write_or_reply(req, &ref, &spec, &out)) {
+    struct ds_error err;
+    bool replied;
+    if (standard_write_checked(req, &ref, &spec, &out, &err, &replied)) {
         reply_json(req, 200,
                    v1_entry_version(out.version, false, (int64_t)out.value_len, out.version_us,
                                     out.created_us));
         write_outcome_free(&out);
+    } else if (!replied && err.http_status == 409 && !err.detail && (match || exclusive)) {
+        reply_precondition_failed(req, &ref, &err);
+    } else if (!replied) {
+        reply_write_failure(req, &err, "standard", &ref);
     }
     free(attributes);
     free(user_ids);

@@ -315,11 +315,12 @@ dsc_result dsc_update_patch(dsc_client *c, const struct dsc_store *s, const char
     return rc;
 }
 
-/* A 409 that means "someone else wrote first" (matchVersion / exclusiveCreate), not a lock
- * or a schema conflict. */
+/* "Someone else wrote first" (matchVersion / exclusiveCreate): v1 answers 412 with the
+ * current entry; a detail-free 409 is the same on v2. Not a lock or a schema conflict. */
 static bool is_write_conflict(const dsc_client *c)
 {
-    return c->error.http_status == 409 && c->error.detail[0] == '\0';
+    return c->error.http_status == 412 ||
+           (c->error.http_status == 409 && c->error.detail[0] == '\0');
 }
 
 dsc_result dsc_update(dsc_client *c, const struct dsc_store *s, const char *key,

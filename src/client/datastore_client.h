@@ -111,8 +111,8 @@ struct dsc_write_options {
     const int64_t *user_ids; /* at most DSC_MAX_USER_IDS; omitted: cleared, as in Roblox */
     size_t user_id_count;
     const char *metadata;      /* JSON object text; NULL: cleared, as in Roblox */
-    const char *match_version; /* write only if the current version is this (409 otherwise) */
-    bool exclusive_create;     /* write only if the key has no live value (409 otherwise) */
+    const char *match_version; /* write only if the current version is this (412 otherwise) */
+    bool exclusive_create;     /* write only if the key has no live value (412 otherwise) */
     int64_t lock_token;        /* x-lock-token for a key under a session lock; 0: none */
 };
 
@@ -132,7 +132,7 @@ dsc_result dsc_increment(dsc_client *c, const struct dsc_store *s, const char *k
 dsc_result dsc_remove(dsc_client *c, const struct dsc_store *s, const char *key,
                       int64_t lock_token);
 /* Server-side update with a JSON Patch array (`test` ops make it conditional: a failed test
- * is DSC_ERR_HTTP with status 409). value (re-serialized) and info may be NULL. */
+ * is DSC_ERR_HTTP with status 412). value (re-serialized) and info may be NULL. */
 dsc_result dsc_update_patch(dsc_client *c, const struct dsc_store *s, const char *key,
                             const char *patch, int64_t lock_token, char **value,
                             struct dsc_key_info *info);
@@ -153,7 +153,7 @@ typedef dsc_transform_action (*dsc_transform_fn)(const char *current,
                                                  const struct dsc_key_info *info,
                                                  struct dsc_transform_output *out, void *user);
 /* UpdateAsync, optimistically: read, transform, write with matchVersion (exclusiveCreate for a
- * new key), and start again on a 409 conflict, up to max_attempts (0: 64). value and info
+ * new key), and start again on a 412 conflict, up to max_attempts (0: 64). value and info
  * (the written ones) may be NULL. DSC_CANCELLED when the transform cancels (value and info
  * then hold the current data). lock_token as for writes. */
 dsc_result dsc_update(dsc_client *c, const struct dsc_store *s, const char *key,

@@ -108,7 +108,7 @@ int dsctl_fail(struct dsctl *d, dsc_client *c, dsc_result rc, const char *what)
         return DSCTL_EXIT_UNAVAILABLE;
     case DSC_ERR_HTTP:
         if (e->http_status == 404) return DSCTL_EXIT_NOT_FOUND;
-        if (e->http_status == 409) return DSCTL_EXIT_CONFLICT;
+        if (e->http_status == 409 || e->http_status == 412) return DSCTL_EXIT_CONFLICT;
         if (e->http_status == 429) return DSCTL_EXIT_THROTTLED;
         if (e->http_status >= 500) return DSCTL_EXIT_UNAVAILABLE;
         return DSCTL_EXIT_REFUSED;
@@ -266,7 +266,7 @@ static void print_help(void)
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
         printf("  %-24s %s\n", options[i].name, options[i].help);
     printf("\nVALUE, PATCH and RULE-JSON may be '-' to read standard input.\n"
-           "Exit codes: 0 ok, 1 not found, 2 usage, 3 refused (4xx), 4 conflict (409),\n"
+           "Exit codes: 0 ok, 1 not found, 2 usage, 3 refused (4xx), 4 conflict (409/412),\n"
            "5 throttled (429 after retries), 6 unavailable (5xx or no answer), 7 other.\n");
 }
 

@@ -14,7 +14,7 @@ enum {
     DSCTL_EXIT_NOT_FOUND = 1,   /* get/version of a key that has no value */
     DSCTL_EXIT_USAGE = 2,       /* bad command line */
     DSCTL_EXIT_REFUSED = 3,     /* the server refused the request (4xx: bad input, auth) */
-    DSCTL_EXIT_CONFLICT = 4,    /* 409: precondition, lock held or lost, failed patch test */
+    DSCTL_EXIT_CONFLICT = 4,    /* 409/412: precondition, lock held or lost, failed patch test */
     DSCTL_EXIT_THROTTLED = 5,   /* 429 after the retries */
     DSCTL_EXIT_UNAVAILABLE = 6, /* 5xx or no answer after the retries */
     DSCTL_EXIT_OTHER = 7        /* an answer dsctl could not understand, out of memory */

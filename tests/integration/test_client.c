@@ -145,12 +145,11 @@ START_TEST(typed_errors)
                                           "08DF0000000000000.0000000001.08DF000000000000.01"};
     ck_assert_int_eq(dsc_set(c, &s, "k", "1", &stale, NULL), DSC_ERR_HTTP);
     const struct dsc_error *e = dsc_last_error(c);
-    ck_assert_int_eq(e->http_status, 409);
-    ck_assert_str_eq(e->code, "ABORTED");
+    ck_assert_int_eq(e->http_status, 412); /* v1 answers a failed precondition 412 */
     ck_assert_int_eq(e->attempts, 1);
     struct dsc_write_options create = {.exclusive_create = true};
     ck_assert_int_eq(dsc_set(c, &s, "k", "1", &create, NULL), DSC_ERR_HTTP);
-    ck_assert_int_eq(dsc_last_error(c)->http_status, 409);
+    ck_assert_int_eq(dsc_last_error(c)->http_status, 412);
     struct dsc_write_options current = {.match_version = version};
     ck_assert_int_eq(dsc_set(c, &s, "k", "{\"a\":2}", &current, NULL), DSC_OK);
 

@@ -150,7 +150,7 @@ START_TEST(data_verbs_and_exit_codes)
     r = dsctl(NULL, "set", "user_1", "2", "--match-version",
               "08D0000000000000.0000000001.08D0000000000000.01", NULL);
     ck_assert_int_eq(r->status, 4);
-    ck_assert_ptr_nonnull(strstr(r->err, "409"));
+    ck_assert_ptr_nonnull(strstr(r->err, "412"));
     ck_assert_int_eq(dsctl(NULL, "set", "user_1", "{broken", NULL)->status, 3);
     ck_assert_int_eq(dsctl(NULL, "set", "user_1", "1", "--user-ids", "1,2,3,4,5", NULL)->status, 2);
     r = dsctl(NULL, "set", "user_1", "2", "--match-version", version, NULL);

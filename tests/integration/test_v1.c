@@ -346,7 +346,20 @@ START_TEST(delete_tombstone)
 }
 END_TEST
 
-/* matchVersion and exclusiveCreate: conflicts are 409 ABORTED and write nothing. */
+/* matchVersion and exclusiveCreate: a conflict writes nothing and answers 412 with the
+ * current entry (body and roblox-entry-* headers), as rblx-open-cloud reads it. */
+static void expect_precondition_failed(struct http_resp *r, const char *value, const char *version)
+{
+    char buf[128];
+    ck_assert_msg(r->status == 412, "%ld %s", r->status, r->body);
+    ck_assert_str_eq(r->body, value);
+    ck_assert_str_eq(http_header(r, "roblox-entry-version", buf, sizeof buf), version);
+    ck_assert_ptr_nonnull(http_header(r, "roblox-entry-created-time", buf, sizeof buf));
+    ck_assert_ptr_nonnull(http_header(r, "roblox-entry-version-created-time", buf, sizeof buf));
+    ck_assert_str_eq(http_header(r, "roblox-entry-userids", buf, sizeof buf), "[]");
+    ck_assert_str_eq(http_header(r, "roblox-entry-attributes", buf, sizeof buf), "{}");
+}
+
 START_TEST(preconditions)
 {
     long long u = unique_universe();
@@ -361,14 +374,22 @@ START_TEST(preconditions)
     http_free(&r);
     r = v1(&srv, "POST", u,
            "/datastore/entries/entry?datastoreName=P&entryKey=k&exclusiveCreate=true", "2", NULL);
-    expect_v1_error(&r, 409, "ABORTED", NULL);
+    expect_precondition_failed(&r, "1", version);
     http_free(&r);
     r = v1(&srv, "POST", u,
            "/datastore/entries/"
            "entry?datastoreName=P&entryKey=k&matchVersion=08D9E6A3F2188CFF.0000000009."
            "08D9E6A3F2188CFF.01",
            "3", NULL);
-    expect_v1_error(&r, 409, "ABORTED", NULL);
+    expect_precondition_failed(&r, "1", version);
+    http_free(&r);
+    /* matchVersion on a key that does not exist: 412 with the error envelope. */
+    r = v1(&srv, "POST", u,
+           "/datastore/entries/"
+           "entry?datastoreName=P&entryKey=none&matchVersion=08D9E6A3F2188CFF.0000000009."
+           "08D9E6A3F2188CFF.01",
+           "3", NULL);
+    expect_v1_error(&r, 412, "FAILED_PRECONDITION", NULL);
     http_free(&r);
     char q[256];
     snprintf(q, sizeof q, "/datastore/entries/entry?datastoreName=P&entryKey=k&matchVersion=%s",
@@ -377,7 +398,8 @@ START_TEST(preconditions)
     ck_assert_int_eq(r.status, 200);
     http_free(&r);
     r = v1(&srv, "POST", u, q, "5", NULL); /* the version moved on */
-    expect_v1_error(&r, 409, "ABORTED", NULL);
+    ck_assert_int_eq(r.status, 412);
+    ck_assert_str_eq(r.body, "4");
     http_free(&r);
     snprintf(
         q, sizeof q,
