@@ -51,7 +51,7 @@ static const struct config_key config_keys[] = {
     {"database-url", CFG_STR, OFF(database_url), NULL, NULL, 0, 0,
      "external PostgreSQL (also DATABASE_URL); none: run the embedded one", true, true},
     {"db-connections", CFG_INT, OFF(db_connections), "0", NULL, 0, 512,
-     "PostgreSQL connections in the pool (0: one per worker thread)", true, false},
+     "PostgreSQL connections in the pool (0: one per worker thread, plus one)", true, false},
     {"drain-timeout", CFG_INT, OFF(drain_timeout), "10", NULL, 0, 3600,
      "seconds to finish in-flight requests on SIGTERM", true, false},
     {"head-timeout", CFG_INT, OFF(head_timeout), "10", NULL, 1, 3600,
@@ -85,7 +85,8 @@ static const struct config_key config_keys[] = {
     {"throttle", CFG_ENUM, OFF(throttle), "queue", "queue|reject", 0, 0,
      "over-limit writes wait in a per-key queue or get 429 at once", true, false},
     {"write-cooldown", CFG_DOUBLE, OFF(write_cooldown), "-1", NULL, 0, 0,
-     "per-key write cooldown in seconds (0: off; default: from profile)", true, false},
+     "per-key write cooldown in seconds (0: off; -1: from --profile, classic 6, current 0)",
+     true, false},
 };
 
 #define N_KEYS (sizeof config_keys / sizeof config_keys[0])

@@ -361,6 +361,47 @@ static void import_mock_kind(struct import_run *run, size_t off, size_t len, boo
     }
 }
 
+static bool is_object_text(const char *text)
+{
+    return text[strspn(text, " \t\r\n")] == '{';
+}
+
+/* MockDataStoreService's shape, checked before anything is written: DataStore and
+ * OrderedDataStore are {name: {scope: {key: value}}}, GlobalDataStore is {key: value}. Fills
+ * where (the path of the first part that is not an object) and returns false. */
+static bool mock_shape_ok(const char *doc, size_t len, char *where, size_t cap)
+{
+    static const char *const kinds[] = {"DataStore", "OrderedDataStore"};
+    size_t o, l;
+    for (int k = 0; k < 2; k++) {
+        if (!member_span(doc, 0, len, kinds[k], &o, &l)) continue;
+        if (!is_object_text(doc + o)) {
+            snprintf(where, cap, "%s", kinds[k]);
+            return false;
+        }
+        size_t p1 = 0, ko, kl, so, sl;
+        while (json_text_object_next(doc + o, l, &p1, &ko, &kl, &so, &sl)) {
+            if (!is_object_text(doc + o + so)) {
+                snprintf(where, cap, "%s.%.*s", kinds[k], (int)(kl > 60 ? 60 : kl), doc + o + ko);
+                return false;
+            }
+            size_t p2 = 0, ko2, kl2, eo, el;
+            while (json_text_object_next(doc + o + so, sl, &p2, &ko2, &kl2, &eo, &el)) {
+                if (!is_object_text(doc + o + so + eo)) {
+                    snprintf(where, cap, "%s.%.*s.%.*s", kinds[k], (int)(kl > 60 ? 60 : kl),
+                             doc + o + ko, (int)(kl2 > 60 ? 60 : kl2), doc + o + so + ko2);
+                    return false;
+                }
+            }
+        }
+    }
+    if (member_span(doc, 0, len, "GlobalDataStore", &o, &l) && !is_object_text(doc + o)) {
+        snprintf(where, cap, "GlobalDataStore");
+        return false;
+    }
+    return true;
+}
+
 static void import_mock(struct import_run *run, size_t len)
 {
     size_t o, l;
@@ -391,6 +432,14 @@ void admin_import(struct ds_request *req)
                    "The body must be a datastored export (\"format\":\"datastored-export\") or a "
                    "MockDataStoreService JSON object (DataStore, OrderedDataStore, "
                    "GlobalDataStore).");
+        return;
+    }
+    char where[200];
+    if (mock && !mock_shape_ok(doc, len, where, sizeof where)) {
+        reply_fail(req, 400, NULL,
+                   "MockDataStoreService JSON: %s must be an object (DataStore and "
+                   "OrderedDataStore are {name: {scope: {key: value}}}); nothing was imported.",
+                   where);
         return;
     }
     struct import_run run = {.req = req, .doc = doc, .now = clock_now_us(&req->ctx->clock)};

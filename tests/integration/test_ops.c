@@ -346,6 +346,18 @@ START_TEST(mock_fixture_imports)
     r = http_do("POST", url_of(&srv, "/admin/v1/import"), fixture, strlen(fixture), NULL);
     ck_assert_int_eq(r.status, 400); /* a Mock file names no universe */
     http_free(&r);
+    /* A wrongly shaped part is refused by path before anything is written. */
+    const char *misshapen = "{\"DataStore\":{\"Fresh\":{\"global\":{\"k\":1}},"
+                            "\"Shapes\":{\"global\":5}}}";
+    r = http_do("POST", url_of(&srv, "/admin/v1/import?universe=%lld", u), misshapen,
+                strlen(misshapen), NULL);
+    ck_assert_msg(r.status == 400, "%ld %s", r.status, r.body);
+    ck_assert_ptr_nonnull(strstr(r.body, "DataStore.Shapes.global must be an object"));
+    http_free(&r);
+    r = http_do("GET", url_of(&srv, "/cloud/v2/universes/%lld/data-stores/Fresh/entries/k", u),
+                NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 404);
+    http_free(&r);
 }
 END_TEST
 
