@@ -168,6 +168,16 @@ bool proc_log_contains(const struct ds_proc *p, const char *needle)
     return found;
 }
 
+bool proc_log_await(const struct ds_proc *p, const char *needle, int timeout_ms)
+{
+    for (int waited = 0;; waited += 20) {
+        if (proc_log_contains(p, needle)) return true;
+        if (waited >= timeout_ms) return false;
+        struct timespec pause = {0, 20 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+}
+
 struct buf {
     char *data;
     size_t len;

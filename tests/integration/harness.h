@@ -38,6 +38,9 @@ int proc_parked_requests(const struct ds_proc *p);
 int proc_stop(struct ds_proc *p, int sig);
 /* True if the process log contains needle. */
 bool proc_log_contains(const struct ds_proc *p, const char *needle);
+/* Lines written when a request completes can land after the client has its response:
+ * poll the log for up to timeout_ms. */
+bool proc_log_await(const struct ds_proc *p, const char *needle, int timeout_ms);
 
 struct http_resp {
     long status;

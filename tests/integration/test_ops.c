@@ -160,8 +160,8 @@ START_TEST(access_log_and_request_id)
     char buf[128];
     ck_assert_str_eq(http_header(&r, "x-request-id", buf, sizeof buf), "trace-abc.123");
     http_free(&r);
-    ck_assert(proc_log_contains(&srv, "request_id=trace-abc.123"));
-    ck_assert(proc_log_contains(&srv, "access method=GET path=/healthz status=200"));
+    ck_assert(proc_log_await(&srv, "request_id=trace-abc.123", 2000));
+    ck_assert(proc_log_await(&srv, "access method=GET path=/healthz status=200", 2000));
     const char *bad[] = {"x-request-id: has spaces and \"quotes\"", NULL};
     r = http_do("GET", url_of(&srv, "/healthz"), NULL, 0, bad);
     ck_assert_ptr_nonnull(http_header(&r, "x-request-id", buf, sizeof buf));
