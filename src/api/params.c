@@ -13,6 +13,7 @@
 #include "http/park.h"
 #include "http/reply.h"
 #include "http/router.h"
+#include "log.h"
 #include "metrics.h"
 #include "service/entries.h"
 #include "service/migrations.h"
@@ -372,6 +373,13 @@ void reply_write_failure(struct ds_request *req, const struct ds_error *err, con
     switch (park_request(req->ctx->park, req, key, err->retry_at_us, WRITE_QUEUE_DEPTH)) {
     case PARK_OK:
         metrics_throttled(req->ctx->metrics, THROTTLED_COOLDOWN_QUEUED);
+        req->cooldown_since_us = clock_monotonic_us();
+        if (park_notice_due(req->ctx->park, key, req->cooldown_since_us))
+            log_info("a write to %s %s/%s/%s (universe %lld) waits %.1f s behind the %g s "
+                     "per-key write cooldown (--write-cooldown 0 turns it off; noted once a "
+                     "minute per key)",
+                     kind, ref->datastore, ref->scope, ref->key, (long long)ref->universe,
+                     (double)(err->retry_at_us - now) / 1e6, req->ctx->write_cooldown);
         return;
     case PARK_QUEUE_FULL:
         metrics_throttled(req->ctx->metrics, THROTTLED_QUEUE_FULL);

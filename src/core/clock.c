@@ -22,3 +22,10 @@ int64_t clock_now_us(const struct ds_clock *clock)
     int64_t now = (int64_t)ts.tv_sec * US_PER_SEC + ts.tv_nsec / 1000;
     return clock->is_virtual ? now + atomic_load(&clock->offset_us) : now;
 }
+
+int64_t clock_monotonic_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * US_PER_SEC + ts.tv_nsec / 1000;
+}

@@ -21,6 +21,9 @@ void clock_init(struct ds_clock *clock, bool is_virtual);
 bool clock_observe_offset(struct ds_clock *clock, int64_t offset_us);
 /* Microseconds since the Unix epoch on the service clock. Thread-safe. */
 int64_t clock_now_us(const struct ds_clock *clock);
+/* Microseconds on the system's monotonic clock: for durations actually waited, never for
+ * anything the service clock decides. */
+int64_t clock_monotonic_us(void);
 
 #define US_PER_SEC INT64_C(1000000)
 #define US_PER_HOUR (INT64_C(3600) * US_PER_SEC)

@@ -5,6 +5,7 @@
 #include "http/park.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 
 #include "context.h"
+#include "core/clock.h"
 #include "http/request.h"
 #include "log.h"
 
@@ -32,13 +34,6 @@ static bool is_queue_head(const struct park_lot *lot, const struct park_waiter *
     for (const struct park_waiter *o = lot->waiters; o != w; o = o->next)
         if (o->key && !strcmp(o->key, w->key)) return false;
     return true;
-}
-
-static int64_t monotonic_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static void resume(struct park_waiter *w)
@@ -75,7 +70,7 @@ static void *park_main(void *arg)
     struct park_lot *lot = arg;
     pthread_mutex_lock(&lot->mu);
     while (!lot->stop) {
-        int64_t now = clock_now_us(&lot->ctx->clock), mono = monotonic_us();
+        int64_t now = clock_now_us(&lot->ctx->clock), mono = clock_monotonic_us();
         int64_t sleep_us = POLL_US;
         for (struct park_waiter **link = &lot->waiters, *w; (w = *link) != NULL;) {
             if (w->woken) {
@@ -191,7 +186,7 @@ enum park_result park_request(struct park_lot *lot, struct ds_request *req, cons
 enum park_result park_request_for(struct park_lot *lot, struct ds_request *req, int64_t delay_ms)
 {
     if (req->waiter) return PARK_CLOSED; /* holds are taken before any queue */
-    return enqueue(lot, req, NULL, monotonic_us() + delay_ms * 1000, 0, true);
+    return enqueue(lot, req, NULL, clock_monotonic_us() + delay_ms * 1000, 0, true);
 }
 
 void park_release(struct park_lot *lot, struct ds_request *req)
@@ -235,4 +230,20 @@ int park_waiting(struct park_lot *lot)
         n++;
     pthread_mutex_unlock(&lot->mu);
     return n;
+}
+
+bool park_notice_due(struct park_lot *lot, const char *key, int64_t now_us)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    pthread_mutex_lock(&lot->mu);
+    struct park_notice *n = &lot->notices[h % PARK_NOTICE_SLOTS];
+    bool due = strncmp(n->key, key, sizeof n->key) != 0 || now_us - n->at_us >= 60 * US_PER_SEC;
+    if (due) {
+        snprintf(n->key, sizeof n->key, "%s", key);
+        n->at_us = now_us;
+    }
+    pthread_mutex_unlock(&lot->mu);
+    return due;
 }

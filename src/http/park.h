@@ -17,11 +17,21 @@ struct ds_ctx;
 struct ds_request;
 struct park_waiter;
 
+#define PARK_NOTICE_SLOTS 64
+#define PARK_NOTICE_KEY_MAX 256
+
+/* When a queue key was last logged (see park_notice_due). */
+struct park_notice {
+    char key[PARK_NOTICE_KEY_MAX];
+    int64_t at_us; /* monotonic */
+};
+
 struct park_lot {
     struct ds_ctx *ctx;          /* borrowed */
     pthread_mutex_t mu;          /* guards everything below */
     pthread_cond_t cv;           /* wakes the thread: new waiter, release, clock change, stop */
     struct park_waiter *waiters; /* in arrival order */
+    struct park_notice notices[PARK_NOTICE_SLOTS]; /* by hash of the key */
     bool stop;
     bool running;
     pthread_t thread;
@@ -49,6 +59,10 @@ void park_release(struct park_lot *lot, struct ds_request *req);
 void park_wake_key(struct park_lot *lot, const char *key);
 /* The service clock moved: re-evaluate wake times now. */
 void park_clock_changed(struct park_lot *lot);
+/* True when key has not been noted in the last minute (then notes it now_us, monotonic):
+ * "log this at most once per key per minute". Keys that share a slot displace each other,
+ * so a key is never noted less often than that, only sometimes more. */
+bool park_notice_due(struct park_lot *lot, const char *key, int64_t now_us);
 /* Number of requests parked now (for GET /admin/v1/queues). */
 int park_waiting(struct park_lot *lot);
 

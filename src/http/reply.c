@@ -58,6 +58,11 @@ static void queue(struct ds_request *req, unsigned status, struct MHD_Response *
     }
     if (content_type) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
     if (req->request_id[0]) MHD_add_response_header(resp, "x-request-id", req->request_id);
+    if (req->cooldown_waited_us > 0) { /* the write waited in its key's cooldown queue */
+        char ms[24];
+        snprintf(ms, sizeof ms, "%lld", (long long)((req->cooldown_waited_us + 500) / 1000));
+        MHD_add_response_header(resp, "x-datastored-queued-ms", ms);
+    }
     for (int i = 0; i < req->n_resp_headers; i++)
         MHD_add_response_header(resp, req->resp_headers[i].name, req->resp_headers[i].value);
     if (MHD_queue_response(req->conn, status, resp) != MHD_YES)

@@ -65,6 +65,8 @@ struct ds_request {
     bool client_gone;                 /* the client closed the connection while parked */
     bool shutting_down;               /* woken by shutdown: answer 503 */
     int64_t wait_deadline_us;         /* lock wait mode: give up at this service time (0: unset) */
+    int64_t cooldown_since_us;        /* monotonic: parked behind a write cooldown (0: not) */
+    int64_t cooldown_waited_us;       /* real time waited behind write cooldowns */
     struct fault_fired *after_commit; /* an after_commit fault to answer instead of a 2xx */
     int fault_headers_mark;           /* response headers set before the fault was decided */
     bool close_on_wake;               /* a timeout fault: close once the hold ends */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/auth.h"
+#include "core/clock.h"
 #include "http/park.h"
 #include "http/pipeline.h"
 #include "http/reply.h"
@@ -24,13 +25,6 @@
 #include "log.h"
 #include "metrics.h"
 #include "service/keyring.h"
-
-static int64_t monotonic_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* Keep URLs and arguments raw: the router decodes each path segment after splitting (so
  * %2F stays inside a key) and request.c decodes query arguments. */
@@ -143,7 +137,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         req->ctx = ctx;
         req->conn = conn;
         req->method = method;
-        req->started_us = monotonic_us();
+        req->started_us = clock_monotonic_us();
         req->path = strdup(url);
         *req_cls = req;
         atomic_fetch_add(&ctx->inflight, 1);
@@ -166,7 +160,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (*upload_data_size) {
         /* A body trickling in (slowloris) is cut off at the request deadline. */
-        if (monotonic_us() - req->started_us > ctx->cfg->request_timeout * 1000000L) {
+        if (clock_monotonic_us() - req->started_us > ctx->cfg->request_timeout * 1000000L) {
             log_debug("%s %s: body not complete after %ld s; closing", req->method, req->path,
                       ctx->cfg->request_timeout);
             return MHD_NO;
@@ -179,6 +173,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (req->parked) { /* resumed from the parking lot */
         req->parked = false;
+        if (req->cooldown_since_us) {
+            req->cooldown_waited_us += clock_monotonic_us() - req->cooldown_since_us;
+            req->cooldown_since_us = 0;
+        }
         if (req->client_gone || req->close_on_wake) return MHD_NO; /* close, no answer */
         if (req->shutting_down) {
             reply_fail(req, 503, NULL, "The server is shutting down; retry.");
@@ -229,7 +227,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     *req_cls = NULL;
     if (req->db) pg_pool_release(&ctx->pool, req->db);
     park_release(ctx->park, req);
-    int64_t took = monotonic_us() - req->started_us;
+    int64_t took = clock_monotonic_us() - req->started_us;
     int status = req->replied ? req->status : 0;
     if (ctx->metrics)
         metrics_request(ctx->metrics, req->route ? (int)req->route->family : -1,

@@ -78,12 +78,17 @@ struct bg_write {
     char body[32];
     long status;
     volatile int done;
+    char queued_ms[32]; /* its x-datastored-queued-ms, or "" */
 };
 
 static void *bg_write_main(void *arg)
 {
     struct bg_write *w = arg;
-    w->status = post(w->srv, w->universe, w->key, w->body, NULL);
+    struct http_resp r;
+    w->status = post(w->srv, w->universe, w->key, w->body, &r);
+    if (!http_header(&r, "x-datastored-queued-ms", w->queued_ms, sizeof w->queued_ms))
+        w->queued_ms[0] = '\0';
+    http_free(&r);
     w->done = 1;
     return NULL;
 }
@@ -116,16 +121,22 @@ START_TEST(virtual_clock_moves_on_request)
 END_TEST
 
 /* Queue mode: a second write within 6 s waits (reads do not), and completes when the clock
- * is advanced past the window. */
+ * is advanced past the window, saying how long it waited; the wait is logged. */
 START_TEST(queued_write_waits_for_window)
 {
     long long u = unique_universe();
-    ck_assert_int_eq(post(&queue_srv, u, "k", "1", NULL), 200);
-    struct bg_write w = {&queue_srv, u, "k", "2", 0, 0};
+    struct http_resp first;
+    ck_assert_int_eq(post(&queue_srv, u, "k", "1", &first), 200);
+    char buf[32];
+    ck_assert_ptr_null(http_header(&first, "x-datastored-queued-ms", buf, sizeof buf));
+    http_free(&first);
+    struct bg_write w = {&queue_srv, u, "k", "2", 0, 0, ""};
     pthread_t t;
     pthread_create(&t, NULL, bg_write_main, &w);
     wait_parked(&queue_srv, 1);
     ck_assert(!w.done);
+    struct timespec held = {0, 300 * 1000 * 1000};
+    nanosleep(&held, NULL); /* real time it waits, whatever the virtual clock says */
     struct http_resp r = http_do("GET", entry_url(&queue_srv, u, "k"), NULL, 0, NULL);
     ck_assert_int_eq(r.status, 200); /* reads are never held */
     ck_assert_str_eq(r.body, "1");
@@ -133,9 +144,13 @@ START_TEST(queued_write_waits_for_window)
     clock_advance(&queue_srv, 6);
     pthread_join(t, NULL);
     ck_assert_int_eq(w.status, 200);
+    ck_assert_msg(w.queued_ms[0] && atol(w.queued_ms) >= 300, "queued-ms '%s'", w.queued_ms);
     r = http_do("GET", entry_url(&queue_srv, u, "k"), NULL, 0, NULL);
     ck_assert_str_eq(r.body, "2");
     http_free(&r);
+    char noted[160];
+    snprintf(noted, sizeof noted, "a write to standard R/global/k (universe %lld) waits", u);
+    ck_assert(proc_log_contains(&queue_srv, noted));
 }
 END_TEST
 
@@ -169,7 +184,7 @@ START_TEST(queue_of_thirty)
     static struct bg_write w[30];
     pthread_t t[30];
     for (int i = 0; i < 30; i++) {
-        w[i] = (struct bg_write){&queue_srv, u, "q", "", 0, 0};
+        w[i] = (struct bg_write){&queue_srv, u, "q", "", 0, 0, ""};
         snprintf(w[i].body, sizeof w[i].body, "%d", i + 1);
         pthread_create(&t[i], NULL, bg_write_main, &w[i]);
         wait_parked(&queue_srv, i + 1); /* arrival order = i */
