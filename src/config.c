@@ -12,6 +12,8 @@
 
 #include <json-c/json.h>
 
+#include "core/rfc3339.h"
+
 enum cfg_type { CFG_STR, CFG_INT, CFG_DOUBLE, CFG_ENUM, CFG_BOOL };
 
 struct config_key {
@@ -43,7 +45,10 @@ static const struct config_key config_keys[] = {
     {"budgets", CFG_BOOL, OFF(budgets), "off", NULL, 0, 0,
      "enforce Roblox request budgets per universe", true, false},
     {"clock", CFG_ENUM, OFF(clock), "real", "real|virtual", 0, 0,
-     "service clock; virtual moves only through /admin/v1/clock", true, false},
+     "service clock; virtual stands still and moves only through /admin/v1/clock", true, false},
+    {"clock-start", CFG_STR, OFF(clock_start), NULL, NULL, 0, 0,
+     "RFC 3339 time a virtual clock starts at (none: the real time when first started)", true,
+     false},
     {"data-dir", CFG_STR, OFF(data_dir), "./var/datastored", NULL, 0, 0,
      "where the embedded PostgreSQL lives (created on first start)", true, false},
     {"data-migrations", CFG_STR, OFF(data_migrations), NULL, NULL, 0, 0,
@@ -289,6 +294,13 @@ ds_status config_load(struct ds_config *cfg, int argc, char **argv, enum config_
     if (!colon || colon == cfg->listen || !end || *end || end == colon + 1 || port < 0 ||
         port > 65535) {
         snprintf(err, cap, "--listen wants ADDR:PORT (e.g. 127.0.0.1:8080), not '%s'", cfg->listen);
+        return DS_ERR;
+    }
+    int64_t start_us;
+    if (cfg->clock_start &&
+        (cfg->clock != CLOCK_MODE_VIRTUAL || !rfc3339_parse(cfg->clock_start, &start_us))) {
+        snprintf(err, cap, "--clock-start wants an RFC 3339 time and --clock virtual, not '%s'",
+                 cfg->clock_start);
         return DS_ERR;
     }
     if (strcmp(cfg->seed, "random") != 0) {

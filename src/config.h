@@ -28,6 +28,7 @@ struct ds_config {
     int throttle;                    /* enum cfg_throttle */
     bool budgets;                    /* enforce per-universe request budgets */
     int clock;                       /* enum cfg_clock */
+    char *clock_start;               /* RFC 3339 start of a virtual clock; NULL = real now */
     char *seed;                      /* fault-injector seed as text; "random" = pick one */
     char *api_key;                   /* single full-access data API key */
     char *api_keys_file;             /* JSON file of scoped keys */

@@ -95,16 +95,17 @@ static void wake_parked(struct ds_ctx *ctx)
     park_clock_changed(ctx->park);
 }
 
-/* NOTIFY datastored_clock: payload is the new offset; "" (after a reconnect) means reload. */
+/* NOTIFY datastored_clock: payload is the new virtual time; "" (after a reconnect) means
+ * reload. */
 static void on_clock_notify(void *arg, PGconn *conn, const char *payload)
 {
     struct ds_ctx *ctx = arg;
-    int64_t offset;
+    int64_t virtual_us;
     if (payload && *payload)
-        offset = strtoll(payload, NULL, 10);
-    else if (!store_clock_offset_conn(conn, &offset))
+        virtual_us = strtoll(payload, NULL, 10);
+    else if (!store_clock_get_conn(conn, &virtual_us))
         return;
-    if (clock_observe_offset(&ctx->clock, offset)) ctx_clock_changed(ctx);
+    if (clock_observe_virtual(&ctx->clock, virtual_us)) ctx_clock_changed(ctx);
 }
 
 /* NOTIFY datastored_locks: a lock was released; wake the requests waiting for it. */
@@ -188,20 +189,31 @@ static ds_status load_keys(struct ds_ctx *ctx, struct keyring *kr, char *err, si
     return DS_OK;
 }
 
-/* Adopts the virtual clock offset stored by earlier runs or other instances. */
+/* Adopts the virtual time stored by earlier runs or other instances, storing ours (or
+ * --clock-start) when there is none. */
 static ds_status load_clock(struct ds_ctx *ctx, char *err, size_t cap)
 {
     if (!ctx->clock.is_virtual) return DS_OK;
     struct ds_error e;
-    int64_t offset = 0;
+    int64_t start_us = clock_now_us(&ctx->clock), virtual_us = 0;
+    bool given = ctx->cfg->clock_start && rfc3339_parse(ctx->cfg->clock_start, &start_us);
     struct pg_conn *db = pg_pool_acquire(&ctx->pool, 5000, &e);
-    ds_status st = db ? store_clock_offset(db, &offset, &e) : DS_ERR;
+    ds_status st = db ? store_clock_start(db, start_us, &virtual_us, &e) : DS_ERR;
+    if (st == DS_OK && given && virtual_us < start_us)
+        st = store_clock_raise(db, start_us, &virtual_us, &e);
     if (db) pg_pool_release(&ctx->pool, db);
     if (st != DS_OK) {
         snprintf(err, cap, "cannot read the virtual clock: %s", e.message);
         return DS_ERR;
     }
-    clock_observe_offset(&ctx->clock, offset);
+    if (given && virtual_us > start_us)
+        log_warn("--clock-start %s is earlier than the shared virtual clock; it never goes "
+                 "back, so it stays at the later time",
+                 ctx->cfg->clock_start);
+    clock_start_virtual(&ctx->clock, virtual_us);
+    char text[40];
+    rfc3339_format(virtual_us, false, text, sizeof text);
+    log_info("virtual clock: %s, standing still until POST /admin/v1/clock:advance or :set", text);
     return DS_OK;
 }
 

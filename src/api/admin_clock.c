@@ -1,5 +1,6 @@
-/* api/admin_clock.c — reading and moving the virtual clock. Moves are stored in PostgreSQL
- * (so every instance agrees) and announced with NOTIFY; the clock never goes backwards. */
+/* api/admin_clock.c — reading and moving the virtual clock. It stands still between moves;
+ * moves are stored in PostgreSQL (so every instance agrees) and announced with NOTIFY; the
+ * clock never goes backwards. */
 #include "api/admin_clock.h"
 
 #include <json-c/json.h>
@@ -18,8 +19,9 @@ static void reply_clock(struct ds_request *req)
     json_object_object_add(o, "time", json_time(clock_now_us(clock)));
     json_object_object_add(o, "mode",
                            json_object_new_string(clock->is_virtual ? "virtual" : "real"));
-    json_object_object_add(o, "offsetSeconds",
-                           json_object_new_double((double)atomic_load(&clock->offset_us) / 1e6));
+    json_object_object_add(
+        o, "offsetSeconds",
+        json_object_new_double((double)(clock_now_us(clock) - clock_real_us()) / 1e6));
     reply_json(req, 200, o);
 }
 
@@ -48,9 +50,9 @@ static struct json_object *body_member_or_reply(struct ds_request *req, const ch
     return v;
 }
 
-static void adopt(struct ds_request *req, int64_t offset)
+static void adopt(struct ds_request *req, int64_t virtual_us)
 {
-    if (clock_observe_offset(&req->ctx->clock, offset)) ctx_clock_changed(req->ctx);
+    if (clock_observe_virtual(&req->ctx->clock, virtual_us)) ctx_clock_changed(req->ctx);
     reply_clock(req);
 }
 
@@ -67,12 +69,13 @@ void admin_clock_advance(struct ds_request *req)
         reply_fail(req, 400, NULL, "seconds must be a number from 0 to 1e10 (never backwards).");
         return;
     }
-    int64_t offset;
+    int64_t virtual_us;
     struct ds_error err;
-    if (store_clock_advance(req->db, (int64_t)llround(secs * 1e6), &offset, &err) != DS_OK)
+    if (store_clock_advance(req->db, (int64_t)llround(secs * 1e6), clock_now_us(&req->ctx->clock),
+                            &virtual_us, &err) != DS_OK)
         reply_error(req, &err);
     else
-        adopt(req, offset);
+        adopt(req, virtual_us);
 }
 
 void admin_clock_set(struct ds_request *req)
@@ -81,8 +84,8 @@ void admin_clock_set(struct ds_request *req)
     struct json_object *v = body_member_or_reply(req, "time", &doc);
     if (!v) return;
     int64_t t;
-    bool ok = json_object_is_type(v, json_type_string) &&
-              rfc3339_parse(json_object_get_string(v), &t);
+    bool ok =
+        json_object_is_type(v, json_type_string) && rfc3339_parse(json_object_get_string(v), &t);
     json_object_put(doc);
     if (!ok) {
         reply_fail(req, 400, NULL, "time must be an RFC 3339 date-time.");
@@ -93,10 +96,10 @@ void admin_clock_set(struct ds_request *req)
         reply_fail(req, 400, NULL, "The clock never goes backwards; it is already later.");
         return;
     }
-    int64_t offset, real = now - atomic_load(&req->ctx->clock.offset_us);
+    int64_t virtual_us;
     struct ds_error err;
-    if (store_clock_raise(req->db, t - real, &offset, &err) != DS_OK)
+    if (store_clock_raise(req->db, t, &virtual_us, &err) != DS_OK)
         reply_error(req, &err);
     else
-        adopt(req, offset);
+        adopt(req, virtual_us);
 }

@@ -3,24 +3,36 @@
 
 #include <time.h>
 
+int64_t clock_real_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * US_PER_SEC + ts.tv_nsec / 1000;
+}
+
 void clock_init(struct ds_clock *clock, bool is_virtual)
 {
     clock->is_virtual = is_virtual;
-    atomic_store(&clock->offset_us, 0);
+    atomic_store(&clock->virtual_us, clock_real_us());
 }
 
-bool clock_observe_offset(struct ds_clock *clock, int64_t offset_us)
+void clock_start_virtual(struct ds_clock *clock, int64_t virtual_us)
+{
+    if (clock->is_virtual) atomic_store(&clock->virtual_us, virtual_us);
+}
+
+bool clock_observe_virtual(struct ds_clock *clock, int64_t virtual_us)
 {
     if (!clock->is_virtual) return false;
-    return atomic_exchange(&clock->offset_us, offset_us) != offset_us;
+    int64_t seen = atomic_load(&clock->virtual_us);
+    while (virtual_us > seen)
+        if (atomic_compare_exchange_weak(&clock->virtual_us, &seen, virtual_us)) return true;
+    return false;
 }
 
 int64_t clock_now_us(const struct ds_clock *clock)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    int64_t now = (int64_t)ts.tv_sec * US_PER_SEC + ts.tv_nsec / 1000;
-    return clock->is_virtual ? now + atomic_load(&clock->offset_us) : now;
+    return clock->is_virtual ? atomic_load(&clock->virtual_us) : clock_real_us();
 }
 
 int64_t clock_monotonic_us(void)

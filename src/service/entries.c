@@ -141,7 +141,8 @@ static ds_status keep_removed(const struct entry_row *row, struct removed_entry 
     r->value = malloc(row->value_len + 1);
     r->user_ids = strdup(row->user_ids ? row->user_ids : "[]");
     r->attributes = strdup(row->attributes ? row->attributes : "{}");
-    if (!r->value || !r->user_ids || !r->attributes) return ds_fail(err, 500, NULL, "out of memory");
+    if (!r->value || !r->user_ids || !r->attributes)
+        return ds_fail(err, 500, NULL, "out of memory");
     memcpy(r->value, row->value, row->value_len);
     r->value[row->value_len] = '\0';
     r->value_len = row->value_len;
@@ -196,11 +197,11 @@ static ds_status write_in_tx(struct ds_ctx *ctx, struct pg_conn *db, const struc
 {
     enum store_state store;
     struct entry_row row;
-    int64_t offset = 0;
+    int64_t shared_time = 0;
     *retry = false;
-    ds_status st = store_entry_read(db, ref, true, &store, &row, &offset, err);
+    ds_status st = store_entry_read(db, ref, true, &store, &row, &shared_time, err);
     if (st != DS_OK) goto done;
-    if (clock_observe_offset(&ctx->clock, offset)) ctx_clock_changed(ctx);
+    if (clock_observe_virtual(&ctx->clock, shared_time)) ctx_clock_changed(ctx);
     int64_t now = clock_now_us(&ctx->clock);
     bool system = spec->op == WRITE_MIGRATE; /* ignores session locks and the cooldown */
     if (system && !(row.found && !row.deleted && row.schema_version >= 0 &&

@@ -23,7 +23,7 @@ static ds_status begin(struct ds_ctx *ctx, struct pg_conn *db, const struct entr
         pg_rollback(db);
         return DS_ERR;
     }
-    if (clock_observe_offset(&ctx->clock, row->clock_offset_us)) ctx_clock_changed(ctx);
+    if (clock_observe_virtual(&ctx->clock, row->clock_virtual_us)) ctx_clock_changed(ctx);
     *now = clock_now_us(&ctx->clock);
     return DS_OK;
 }

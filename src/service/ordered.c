@@ -43,11 +43,11 @@ ds_status ordered_write(struct ds_ctx *ctx, struct pg_conn *db, const struct ent
     if (ctx->write_cooldown <= 0)
         return run_op(db, ref, op, value, expected, clock_now_us(&ctx->clock), out, err);
     if (pg_command(db, "BEGIN", err) != DS_OK) return DS_ERR;
-    int64_t offset, last_write;
+    int64_t shared_time, last_write;
     bool exists;
-    ds_status st = store_ordered_lock(db, ref, &exists, &last_write, &offset, err);
+    ds_status st = store_ordered_lock(db, ref, &exists, &last_write, &shared_time, err);
     if (st == DS_OK) {
-        if (clock_observe_offset(&ctx->clock, offset)) ctx_clock_changed(ctx);
+        if (clock_observe_virtual(&ctx->clock, shared_time)) ctx_clock_changed(ctx);
         int64_t now = clock_now_us(&ctx->clock);
         if (exists && cooldown_blocks(ctx, last_write, now, err))
             st = DS_ERR;

@@ -26,13 +26,13 @@
     "(CASE WHEN EXISTS (SELECT 1 FROM datastore_migrations WHERE universe_id = $1"                 \
     " AND datastore = $2) THEN $1 ELSE 0 END)"
 
-/* One row: data store present?, deleted?, the shared clock offset, the key's lock (owner,
+/* One row: data store present?, deleted?, the shared virtual time, the key's lock (owner,
  * token, expires_us, released; NULLs if never locked), then the entry (NULLs when absent).
  * The write variant locks the entry row FOR UPDATE and the lock row FOR SHARE, so lock
  * operations (which take the lock row FOR UPDATE) and writes of one key serialize. */
 #define ENTRY_READ(entry_lock, lock_lock)                                                          \
     "SELECT d.name IS NOT NULL, d.deleted_us IS NOT NULL,"                                         \
-    " (SELECT value::bigint FROM service_state WHERE name = 'clock_offset_us'),"                   \
+    " (SELECT value::bigint FROM service_state WHERE name = 'clock_virtual_us'),"                  \
     " l.owner, l.token, l.expires_us, l.released,"                                                 \
     " (SELECT coalesce(max(step), 0) FROM datastore_migrations"                                    \
     "  WHERE universe_id = " CHAIN_UNIVERSE " AND datastore = $2), e.*"                            \
@@ -144,8 +144,8 @@ static void fill_row(struct entry_row *row, PGresult *res, int c)
 }
 
 ds_status store_entry_read(struct pg_conn *db, const struct entry_ref *ref, bool lock,
-                           enum store_state *store, struct entry_row *row, int64_t *clock_offset_us,
-                           struct ds_error *err)
+                           enum store_state *store, struct entry_row *row,
+                           int64_t *clock_virtual_us, struct ds_error *err)
 {
     struct pg_params p;
     store_key_params(&p, ref);
@@ -153,7 +153,7 @@ ds_status store_entry_read(struct pg_conn *db, const struct entry_ref *ref, bool
     memset(row, 0, sizeof *row);
     if (!r) return DS_ERR;
     *store = !pg_bool(r, 0, 0) ? STORE_ABSENT : pg_bool(r, 0, 1) ? STORE_DELETED : STORE_ACTIVE;
-    if (clock_offset_us) *clock_offset_us = pg_i64(r, 0, 2);
+    if (clock_virtual_us) *clock_virtual_us = pg_i64(r, 0, 2);
     fill_row(row, r, 8);
     row->schema_latest = (int)pg_i64(r, 0, 7);
     row->lock.exists = !pg_null(r, 0, 3);

@@ -67,12 +67,12 @@ struct entry_write {
     int schema_version;
 };
 
-/* Reads the current version, the data store's state and (if clock_offset_us is non-NULL) the
- * virtual clock offset shared through the database, in one round trip. lock: SELECT ... FOR
+/* Reads the current version, the data store's state and (if clock_virtual_us is non-NULL) the
+ * virtual time shared through the database, in one round trip. lock: SELECT ... FOR
  * UPDATE (in a transaction) so concurrent writers of this key queue behind the caller. */
 ds_status store_entry_read(struct pg_conn *db, const struct entry_ref *ref, bool lock,
                            enum store_state *store, struct entry_row *row,
-                           int64_t *clock_offset_us, struct ds_error *err) DS_MUSTCHECK;
+                           int64_t *clock_virtual_us, struct ds_error *err) DS_MUSTCHECK;
 /* Creates the data store row if missing (no-op when it exists). */
 ds_status store_datastore_ensure(struct pg_conn *db, int64_t universe, const char *name,
                                  int64_t now_us, struct ds_error *err) DS_MUSTCHECK;

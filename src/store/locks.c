@@ -14,7 +14,7 @@ const struct pg_statement locks_statements[] = {
     /* Lock order, the same as every write: entry_locks first, then entries. */
     {"lock_read_for_update",
      "SELECT l.owner, l.token, l.expires_us, l.released,"
-     " (SELECT value::bigint FROM service_state WHERE name = 'clock_offset_us')"
+     " (SELECT value::bigint FROM service_state WHERE name = 'clock_virtual_us')"
      " FROM entry_locks l WHERE " KEY_MATCH " FOR UPDATE"},
     {"lock_entry_row", "SELECT 1 FROM entries WHERE " KEY_MATCH " FOR UPDATE"},
     {"lock_write",
@@ -49,7 +49,7 @@ ds_status store_lock_read_for_update(struct pg_conn *db, const struct entry_ref 
     out->state.token = pg_i64(r, 0, 1);
     out->state.expires_us = pg_i64(r, 0, 2);
     out->state.released = pg_bool(r, 0, 3);
-    out->clock_offset_us = pg_i64(r, 0, 4);
+    out->clock_virtual_us = pg_i64(r, 0, 4);
     /* Then wait for writes of the entry in flight (they hold its row), so a grant never
      * overtakes a write that read the lock as free. */
     PGresult *e = pg_run(db, "lock_entry_row", &p, err);

@@ -30,7 +30,7 @@ const struct pg_statement ordered_statements[] = {
                    " DO UPDATE SET value = ordered_entries.value + EXCLUDED.value,"
                    " updated_us = EXCLUDED.updated_us RETURNING value"},
     {"ordered_lock",
-     "SELECT (SELECT value::bigint FROM service_state WHERE name = 'clock_offset_us'),"
+     "SELECT (SELECT value::bigint FROM service_state WHERE name = 'clock_virtual_us'),"
      " e.updated_us FROM (SELECT 1) one LEFT JOIN LATERAL ("
      "  SELECT updated_us FROM ordered_entries WHERE " KEY_MATCH " FOR UPDATE) e ON true"},
     {"ordered_delete", "DELETE FROM ordered_entries WHERE " KEY_MATCH " RETURNING value"},
@@ -110,13 +110,13 @@ ds_status store_ordered_increment(struct pg_conn *db, const struct entry_ref *re
 }
 
 ds_status store_ordered_lock(struct pg_conn *db, const struct entry_ref *ref, bool *exists,
-                             int64_t *updated_us, int64_t *clock_offset_us, struct ds_error *err)
+                             int64_t *updated_us, int64_t *clock_virtual_us, struct ds_error *err)
 {
     struct pg_params p;
     store_key_params(&p, ref);
     PGresult *r = pg_run(db, "ordered_lock", &p, err);
     if (!r) return DS_ERR;
-    *clock_offset_us = pg_i64(r, 0, 0);
+    *clock_virtual_us = pg_i64(r, 0, 0);
     *exists = !pg_null(r, 0, 1);
     *updated_us = pg_i64(r, 0, 1);
     PQclear(r);

@@ -39,9 +39,9 @@ ds_status store_ordered_increment(struct pg_conn *db, const struct entry_ref *re
                                   int64_t now_us, struct ordered_result *out,
                                   struct ds_error *err) DS_MUSTCHECK;
 /* In a transaction: locks the entry (if it exists) and reads its last write time and the
- * shared clock offset. */
+ * shared virtual time. */
 ds_status store_ordered_lock(struct pg_conn *db, const struct entry_ref *ref, bool *exists,
-                             int64_t *updated_us, int64_t *clock_offset_us,
+                             int64_t *updated_us, int64_t *clock_virtual_us,
                              struct ds_error *err) DS_MUSTCHECK;
 ds_status store_ordered_delete(struct pg_conn *db, const struct entry_ref *ref,
                                struct ordered_result *out, struct ds_error *err) DS_MUSTCHECK;
@@ -50,7 +50,7 @@ ds_status store_ordered_delete(struct pg_conn *db, const struct entry_ref *ref,
  * in the direction of the page (no cursor: after_key NULL). Columns: 0 key, 1 value. */
 ds_status store_ordered_list(struct pg_conn *db, int64_t universe, const char *datastore,
                              const char *scope, bool descending, int64_t min, int64_t max,
-                             int64_t after_value, const char *after_key, int limit,
-                             PGresult **out, struct ds_error *err) DS_MUSTCHECK;
+                             int64_t after_value, const char *after_key, int limit, PGresult **out,
+                             struct ds_error *err) DS_MUSTCHECK;
 
 #endif

@@ -271,7 +271,8 @@ START_TEST(fault_and_clock_verbs)
     json_object_put(o);
     r = dsctl(NULL, "--json", "clock", "advance", "6", NULL);
     o = json_tokener_parse(r->out);
-    ck_assert(json_object_get_double(json_object_object_get(o, "offsetSeconds")) >= before + 6);
+    /* the clock stands still, so the offset from real time only shrinks by what elapsed */
+    ck_assert(json_object_get_double(json_object_object_get(o, "offsetSeconds")) >= before + 5.5);
     json_object_put(o);
     r = dsctl(NULL, "--json", "clock", "set", "2031-01-01T00:00:00Z", NULL);
     ck_assert_msg(r->status == 0, "%s", r->err);

@@ -217,8 +217,13 @@ END_TEST
 START_TEST(bad_flags_exit_2)
 {
     const char *cases[][3] = {
-        {"--no-such-flag", NULL, NULL}, {"--threads", "-3", NULL}, {"--log-format", "xml", NULL},
-        {"--listen", "nonsense", NULL}, {"--seed", "abc", NULL},   {"--seed", "-1", NULL},
+        {"--no-such-flag", NULL, NULL},
+        {"--threads", "-3", NULL},
+        {"--log-format", "xml", NULL},
+        {"--listen", "nonsense", NULL},
+        {"--seed", "abc", NULL},
+        {"--seed", "-1", NULL},
+        {"--clock-start", "2030-01-01T00:00:00Z", NULL}, /* without --clock virtual */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct ds_proc p;

@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
+#include "core/rfc3339.h"
 #include "harness.h"
 
 static struct ds_proc queue_srv;   /* classic, queue mode */
@@ -93,22 +95,38 @@ static void *bg_write_main(void *arg)
     return NULL;
 }
 
-/* The clock endpoint reports a virtual clock that moves only when told. */
-START_TEST(virtual_clock_moves_on_request)
+/* GET /admin/v1/clock as microseconds on that server's service clock. */
+static int64_t clock_time_us(const struct ds_proc *p)
 {
-    struct http_resp r = http_do("GET", url_of(&queue_srv, "/admin/v1/clock"), NULL, 0, NULL);
+    struct http_resp r = http_do("GET", url_of(p, "/admin/v1/clock"), NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 200);
     struct json_object *o = http_json(&r);
     ck_assert_str_eq(jstr(o, "mode"), "virtual");
-    double before = json_object_get_double(json_object_object_get(o, "offsetSeconds"));
+    int64_t t = 0;
+    ck_assert(rfc3339_parse(jstr(o, "time"), &t));
     json_object_put(o);
     http_free(&r);
+    return t;
+}
+
+/* The virtual clock stands still, moves only when told, by exactly what it is told, on
+ * every instance. */
+START_TEST(virtual_clock_moves_on_request)
+{
+    int64_t before = clock_time_us(&queue_srv);
+    struct timespec two_seconds = {2, 0};
+    nanosleep(&two_seconds, NULL);
+    ck_assert_int_eq(clock_time_us(&queue_srv), before);
+    ck_assert_int_eq(clock_time_us(&reject_srv), before);
     clock_advance(&queue_srv, 1.5);
-    r = http_do("GET", url_of(&reject_srv, "/admin/v1/clock"), NULL, 0, NULL); /* other instance */
-    o = http_json(&r);
-    double after = json_object_get_double(json_object_object_get(o, "offsetSeconds"));
-    ck_assert_msg(after - before > 1.49 && after - before < 1.51, "%f -> %f", before, after);
-    json_object_put(o);
-    http_free(&r);
+    ck_assert_int_eq(clock_time_us(&queue_srv), before + 1500000);
+    int64_t other = 0; /* the other instance hears of it through NOTIFY */
+    for (int i = 0; i < 100 && (other = clock_time_us(&reject_srv)) != before + 1500000; i++) {
+        struct timespec pause = {0, 20 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+    ck_assert_int_eq(other, before + 1500000);
+    struct http_resp r;
     r = http_do("POST", url_of(&queue_srv, "/admin/v1/clock:set"),
                 "{\"time\":\"2001-01-01T00:00:00Z\"}", 31, NULL);
     ck_assert_int_eq(r.status, 400); /* never backwards */
@@ -117,6 +135,35 @@ START_TEST(virtual_clock_moves_on_request)
                 NULL);
     ck_assert_int_eq(r.status, 400);
     http_free(&r);
+}
+END_TEST
+
+/* --clock-start sets where a fresh database's virtual clock stands; a later start with an
+ * earlier time keeps the later one (the clock never goes back); a bad time exits 2. */
+START_TEST(clock_start_option)
+{
+    static char db[1024];
+    snprintf(db, sizeof db, "%s", harness_fresh_database("ds_clock_start"));
+    const char *a[] = {"--database-url",       db,  "--clock", "virtual", "--clock-start",
+                       "2030-01-01T00:00:00Z", NULL};
+    struct ds_proc p;
+    ck_assert(proc_start(&p, a));
+    int64_t start = 0;
+    ck_assert(rfc3339_parse("2030-01-01T00:00:00Z", &start));
+    ck_assert_int_eq(clock_time_us(&p), start);
+    clock_advance(&p, 60);
+    ck_assert_int_eq(proc_stop(&p, SIGTERM), 0);
+    const char *b[] = {"--database-url",       db,  "--clock", "virtual", "--clock-start",
+                       "2029-06-01T00:00:00Z", NULL};
+    ck_assert(proc_start(&p, b));
+    ck_assert_int_eq(clock_time_us(&p), start + 60 * 1000000LL);
+    ck_assert(proc_log_contains(&p, "never goes back"));
+    ck_assert_int_eq(proc_stop(&p, SIGTERM), 0);
+    const char *c[] = {"--database-url", db, "--clock", "virtual", "--clock-start", "soon", NULL};
+    ck_assert(proc_spawn_as(&p, c, -1, -1));
+    int status;
+    waitpid(p.pid, &status, 0);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2);
 }
 END_TEST
 
@@ -328,6 +375,7 @@ Suite *rules_suite(void)
     tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, virtual_clock_moves_on_request);
+    tcase_add_test(tc, clock_start_option);
     tcase_add_test(tc, queued_write_waits_for_window);
     tcase_add_test(tc, reject_mode_and_shared_cooldown);
     tcase_add_test(tc, queue_of_thirty);
