@@ -245,7 +245,7 @@ static const struct dsctl_verb verbs[] = {
     {"migrate", "run", 0, 0, dsctl_migrate_run, "[--no-wait]",
      "migrate every entry now, with progress"},
     {"export", NULL, 0, 0, dsctl_export, "[--datastore D] [--versions] [--output FILE]",
-     "export a universe as JSON"},
+     "export a universe (or the --datastore given) as JSON"},
     {"import", NULL, 0, 1, dsctl_import, "[FILE|-]",
      "import an export or a "
      "MockDataStoreService file"},
@@ -330,6 +330,7 @@ int main(int argc, char **argv)
                       .api_key = getenv("DATASTORED_API_KEY"),
                       .admin_key = getenv("DATASTORED_ADMIN_KEY"),
                       .datastore = getenv("DATASTORED_DATASTORE")};
+    d.datastore_env = d.datastore;
     const char *universe = getenv("DATASTORED_UNIVERSE");
     if (universe && universe[0] && !dsctl_parse_int(universe, &d.universe))
         return dsctl_usage_error("DATASTORED_UNIVERSE is not an integer");

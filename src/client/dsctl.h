@@ -32,6 +32,7 @@ struct dsctl {
     bool verbose;
     int64_t universe; /* 0: not given */
     const char *datastore;
+    const char *datastore_env; /* DATASTORED_DATASTORE: a default, not a filter for export */
     const char *scope;
     const char *args[DSCTL_MAX_ARGS]; /* positionals after the verb (and sub-verb) */
     int nargs;

@@ -274,7 +274,9 @@ int dsctl_export(struct dsctl *d)
     struct dsc_store s;
     if (!dsctl_store(d, &s, false)) return DSCTL_EXIT_USAGE;
     char path[256];
-    char *ds = d->datastore ? dsc_escape(d->datastore) : NULL;
+    /* a universe unless --datastore narrows it; DATASTORED_DATASTORE alone does not */
+    bool narrowed = d->datastore && d->datastore != d->datastore_env;
+    char *ds = narrowed ? dsc_escape(d->datastore) : NULL;
     snprintf(path, sizeof path, "/admin/v1/export?universe=%lld%s%s%s", (long long)d->universe,
              ds ? "&datastore=" : "", ds ? ds : "", d->versions ? "&versions=true" : "");
     free(ds);

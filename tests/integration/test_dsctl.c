@@ -317,8 +317,15 @@ START_TEST(migrate_export_import)
     json_object_put(o);
     ck_assert_str_eq(dsctl(NULL, "get", "u3", NULL)->out,
                      "{\"coins\":1,\"gold\":0,\"_version\":1}\n");
-    r = dsctl(NULL, "export", NULL); /* to stdout */
+    ck_assert_int_eq(dsctl(NULL, "--datastore", "Other", "set", "k", "1", NULL)->status, 0);
+    r = dsctl(NULL, "export",
+              NULL); /* to stdout: the universe, though DATASTORED_DATASTORE is set */
     ck_assert_ptr_nonnull(strstr(r->out, "\"format\":\"datastored-export\""));
+    ck_assert_ptr_nonnull(strstr(r->out, "\"Other\""));
+    ck_assert_ptr_nonnull(strstr(r->out, "\"Players\""));
+    r = dsctl(NULL, "export", "--datastore", "Players", NULL);
+    ck_assert_ptr_null(strstr(r->out, "\"Other\""));
+    ck_assert_ptr_nonnull(strstr(r->out, "\"Players\""));
     ck_assert_int_eq(dsctl("not json", "import", NULL)->status, 3);
     ck_assert_int_eq(dsctl(NULL, "import", "/nonexistent/file.json", NULL)->status, 2);
     unlink(path);
