@@ -24,11 +24,13 @@ static dsc_transform_action add_coins(const char *current, const struct dsc_key_
     return out->value ? DSC_TRANSFORM_WRITE : DSC_TRANSFORM_CANCEL;
 }
 
+/* Prints the typed error of the call that failed, frees the client and returns exit 1. */
 static int report(dsc_client *c, dsc_result rc, const char *what)
 {
     const struct dsc_error *e = dsc_last_error(c);
     fprintf(stderr, "%s: %s (HTTP %ld %s %s) %s after %d attempt(s)\n", what, dsc_result_name(rc),
             e->http_status, e->code, e->detail, e->message, e->attempts);
+    dsc_client_free(c);
     return 1;
 }
 
