@@ -110,7 +110,7 @@ ds_status cursor_decode(const unsigned char key[32], const char *kind, uint32_t 
     json_object_put(arr);
     if (ok) return DS_OK;
 invalid:
-    return ds_fail(err, 400, "InvalidCursor",
-                   "Invalid cursor: it is malformed, forged, or was issued for other request "
-                   "parameters.");
+    /* Roblox's exact text (clients match it); a cursor is refused when it is malformed,
+     * forged, or was issued for other request parameters or another universe. */
+    return ds_fail(err, 400, "InvalidCursor", "Invalid cursor.");
 }

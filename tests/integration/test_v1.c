@@ -523,11 +523,11 @@ START_TEST(list_entries_paging)
     http_free(&r);
     r = v1(&srv, "GET", u, "/datastore/entries?datastoreName=L&cursor=forged.token", NULL, NULL);
     expect_v1_error(&r, 400, "INVALID_ARGUMENT", "InvalidCursor");
+    ck_assert_ptr_nonnull(strstr(r.body, "\"message\":\"Invalid cursor.\"")); /* Roblox's text */
     http_free(&r);
     /* rbxcloud always sends scope (default global) beside AllScopes=true: allScopes wins. */
     r = v1(&srv, "GET", u,
-           "/datastore/entries?datastoreName=L&allScopes=true&scope=global&limit=1000", NULL,
-           NULL);
+           "/datastore/entries?datastoreName=L&allScopes=true&scope=global&limit=1000", NULL, NULL);
     ck_assert_int_eq(r.status, 200);
     ck_assert_ptr_nonnull(strstr(r.body, "\"scope\":\"other\""));
     http_free(&r);
@@ -758,9 +758,10 @@ START_TEST(naive_times_are_utc)
                             NULL, NULL);
     ck_assert_msg(r.status == 200 && strstr(r.body, "\"version\""), "%ld %s", r.status, r.body);
     http_free(&r);
-    r = v1(&srv, "GET", u,
-           "/datastore/entries/entry/versions?datastoreName=N&entryKey=k&endTime=2000-01-01T00:00:00",
-           NULL, NULL);
+    r = v1(
+        &srv, "GET", u,
+        "/datastore/entries/entry/versions?datastoreName=N&entryKey=k&endTime=2000-01-01T00:00:00",
+        NULL, NULL);
     ck_assert_msg(r.status == 200 && !strstr(r.body, "\"version\""), "%ld %s", r.status, r.body);
     http_free(&r);
     r = v1(&srv, "GET", u,
