@@ -57,11 +57,11 @@ if curl -s -o /dev/null --max-time 2 http://127.0.0.1:8080/healthz; then
 fi
 
 n_db=0
+. scripts/lib/server.sh # ds_fresh_database
 fresh_db() { # sets fresh to the conninfo of a new, empty database
   n_db=$((n_db + 1))
-  local name="ds_readme_$n_db"
-  PGOPTIONS=--client-min-messages=warning psql "$DATABASE_URL" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
-  fresh="$DATABASE_URL dbname=$name"
+  ds_fresh_database "ds_readme_$n_db"
+  fresh=${db[1]}
 }
 
 # Servers a block started itself (`build/datastored … &`): stopped, and waited for.
