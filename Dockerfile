@@ -3,9 +3,12 @@
 FROM debian:12-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
       build-essential cmake pkg-config libmicrohttpd-dev libpq-dev libjson-c-dev \
-      libcurl4-openssl-dev libssl-dev check && rm -rf /var/lib/apt/lists/*
+      libcurl4-openssl-dev libssl-dev check python3 python3-yaml nodejs npm \
+      && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
+# Swagger UI for /docs, compiled into the binary (pinned by web/package-lock.json).
+RUN cd web && npm ci --ignore-scripts --no-audit --no-fund
 RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DDATASTORED_TESTS=OFF && cmake --build build -j
 
 FROM debian:12-slim

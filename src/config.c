@@ -14,7 +14,8 @@
 
 #include "core/rfc3339.h"
 
-enum cfg_type { CFG_STR, CFG_INT, CFG_DOUBLE, CFG_ENUM, CFG_BOOL };
+/* CFG_LIST: a repeatable string flag, kept comma-separated (each use appends). */
+enum cfg_type { CFG_STR, CFG_LIST, CFG_INT, CFG_DOUBLE, CFG_ENUM, CFG_BOOL };
 
 struct config_key {
     const char *name; /* flag name without "--"; env is DATASTORED_<NAME> */
@@ -49,6 +50,10 @@ static const struct config_key config_keys[] = {
     {"clock-start", CFG_STR, OFF(clock_start), NULL, NULL, 0, 0,
      "RFC 3339 time a virtual clock starts at (none: the real time when first started)", true,
      false},
+    {"cors-origin", CFG_LIST, OFF(cors_origins), NULL, NULL, 0, 0,
+     "let pages from this origin (scheme://host[:port]) call the API; repeatable; * only in "
+     "open local mode",
+     true, false},
     {"data-dir", CFG_STR, OFF(data_dir), "./var/datastored", NULL, 0, 0,
      "where the embedded PostgreSQL lives (created on first start)", true, false},
     {"data-migrations", CFG_STR, OFF(data_migrations), NULL, NULL, 0, 0,
@@ -71,7 +76,8 @@ static const struct config_key config_keys[] = {
     {"log-level", CFG_ENUM, OFF(log_level), "info", "debug|info|warn|error", 0, 0,
      "lowest level logged", true, false},
     {"max-connections", CFG_INT, OFF(max_connections), "4096", NULL, 16, 65536,
-     "open HTTP connections at most (beyond it the oldest idle or slowest one is closed)", true, false},
+     "open HTTP connections at most (beyond it the oldest idle or slowest one is closed)", true,
+     false},
     {"max-connections-per-client", CFG_INT, OFF(max_connections_per_client), "2048", NULL, 1, 65536,
      "open HTTP connections from one IP address at most", true, false},
     {"migrate-on-read", CFG_ENUM, OFF(migrate_on_read), "store", "store|view", 0, 0,
@@ -90,8 +96,8 @@ static const struct config_key config_keys[] = {
     {"throttle", CFG_ENUM, OFF(throttle), "queue", "queue|reject", 0, 0,
      "over-limit writes wait in a per-key queue or get 429 at once", true, false},
     {"write-cooldown", CFG_DOUBLE, OFF(write_cooldown), "-1", NULL, 0, 0,
-     "per-key write cooldown in seconds (0: off; -1: from --profile, classic 6, current 0)",
-     true, false},
+     "per-key write cooldown in seconds (0: off; -1: from --profile, classic 6, current 0)", true,
+     false},
 };
 
 #define N_KEYS (sizeof config_keys / sizeof config_keys[0])
@@ -108,6 +114,66 @@ static int enum_index(const char *choices, const char *value)
         p = bar + 1;
     }
     return -1;
+}
+
+/* An origin as browsers send it: "*", or scheme://host[:port] with no path. */
+static bool origin_valid(const char *o, size_t len)
+{
+    if (len == 1 && o[0] == '*') return true;
+    size_t scheme = !strncmp(o, "http://", 7) ? 7 : !strncmp(o, "https://", 8) ? 8 : 0;
+    if (!scheme || len <= scheme) return false;
+    for (size_t i = scheme; i < len; i++) {
+        unsigned char c = (unsigned char)o[i];
+        if (!isalnum(c) && c != '.' && c != '-' && c != ':' && c != '[' && c != ']') return false;
+    }
+    return true;
+}
+
+/* Appends the comma-separated origins in value to the list (an empty value clears it). */
+static ds_status append_origins(struct ds_config *cfg, const struct config_key *k,
+                                const char *value, const char *where, char *err, size_t cap)
+{
+    char **field = (char **)((char *)cfg + k->offset);
+    if (!value || !*value) {
+        free(*field);
+        *field = NULL;
+        return DS_OK;
+    }
+    for (const char *p = value; *p;) {
+        size_t len = strcspn(p, ",");
+        if (!origin_valid(p, len)) {
+            snprintf(err, cap,
+                     "%s: --%s wants an origin like http://localhost:5173 or *, not '%.*s'", where,
+                     k->name, (int)len, p);
+            return DS_ERR;
+        }
+        p += len + (p[len] == ',');
+    }
+    size_t old = *field ? strlen(*field) : 0, add = strlen(value);
+    char *joined = malloc(old + add + 2);
+    if (!joined) {
+        snprintf(err, cap, "out of memory");
+        return DS_ERR;
+    }
+    if (old) memcpy(joined, *field, old);
+    if (old) joined[old++] = ',';
+    memcpy(joined + old, value, add + 1);
+    free(*field);
+    *field = joined;
+    return DS_OK;
+}
+
+bool config_cors_lists(const struct ds_config *cfg, const char *origin)
+{
+    if (!cfg->cors_origins || !origin) return false;
+    size_t olen = strlen(origin);
+    for (const char *p = cfg->cors_origins; *p;) {
+        size_t len = strcspn(p, ",");
+        if ((len == 1 && *p == '*') || (len == olen && strncasecmp(p, origin, len) == 0))
+            return true;
+        p += len + (p[len] == ',');
+    }
+    return false;
 }
 
 static ds_status set_value(struct ds_config *cfg, const struct config_key *k, const char *value,
@@ -128,6 +194,8 @@ static ds_status set_value(struct ds_config *cfg, const struct config_key *k, co
         }
         return DS_OK;
     }
+    case CFG_LIST:
+        return append_origins(cfg, k, value, origin, err, cap);
     case CFG_INT: {
         char *end;
         errno = 0;
@@ -208,7 +276,8 @@ static bool differs_from_default(const struct ds_config *cfg, const struct confi
     const char *a = (const char *)cfg + k->offset, *b = (const char *)&def + k->offset;
     bool differs;
     switch (k->type) {
-    case CFG_STR: {
+    case CFG_STR:
+    case CFG_LIST: {
         const char *sa = *(char *const *)a, *sb = *(char *const *)b;
         differs = (sa == NULL) != (sb == NULL) || (sa && strcmp(sa, sb) != 0);
         free(*(char **)((char *)&def + k->offset));
@@ -326,7 +395,7 @@ ds_status config_load(struct ds_config *cfg, int argc, char **argv, enum config_
 void config_free(struct ds_config *cfg)
 {
     for (size_t i = 0; i < N_KEYS; i++) {
-        if (config_keys[i].type == CFG_STR) {
+        if (config_keys[i].type == CFG_STR || config_keys[i].type == CFG_LIST) {
             char **field = (char **)((char *)cfg + config_keys[i].offset);
             free(*field);
             *field = NULL;
@@ -353,6 +422,7 @@ void config_print_help(const char *prog)
         const char *arg = k->type == CFG_BOOL   ? ""
                           : k->type == CFG_ENUM ? k->choices
                           : k->type == CFG_STR  ? "VALUE"
+                          : k->type == CFG_LIST ? "ORIGIN"
                                                 : "N";
         snprintf(left, sizeof left, "--%s %s", k->name, arg);
         printf("  %-36s %s%s\n", left, k->help, k->implemented ? "" : " [not yet supported]");
@@ -403,6 +473,16 @@ struct json_object *config_to_json(const struct ds_config *cfg)
                 v = json_object_new_string("[redacted]");
             else if (s)
                 v = json_object_new_string(s);
+            break;
+        }
+        case CFG_LIST: {
+            const char *s = *(char *const *)base;
+            v = s ? json_object_new_array() : NULL;
+            for (const char *p = s; v && *p;) {
+                size_t len = strcspn(p, ",");
+                json_object_array_add(v, json_object_new_string_len(p, (int)len));
+                p += len + (p[len] == ',');
+            }
             break;
         }
         case CFG_INT:

@@ -48,6 +48,7 @@ struct ds_config {
     long max_connections_per_client; /* from one IP address */
     long request_timeout;            /* seconds for a request to arrive; idle connection timeout */
     long head_timeout;               /* seconds for a request head to arrive */
+    char *cors_origins;              /* origins pages may call from, comma-separated; NULL = none */
 };
 
 enum config_action { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION, CONFIG_ROUTES };
@@ -62,6 +63,10 @@ void config_print_help(const char *prog);
 /* The effective configuration as {"flag-name": value}: secrets (keys) show as "[redacted]",
  * the database password too; unset values are null. NULL on OOM. */
 struct json_object *config_to_json(const struct ds_config *cfg);
+
+/* True when origin (a request's Origin header) is one --cors-origin names, or the list
+ * holds "*". */
+bool config_cors_lists(const struct ds_config *cfg, const char *origin);
 
 /* Effective write cooldown in seconds (profile default unless overridden). */
 double config_write_cooldown(const struct ds_config *cfg);

@@ -29,10 +29,18 @@
 #include "store/service_state.h"
 #include "store/statements.h"
 
+/* One line per route: method, path pattern, and what a caller needs (the Open Cloud
+ * permission, "admin" for the admin key, "open" for none); api/openapi.yaml's security
+ * requirements are checked against this (tests/integration/test_spec.c). */
 static void print_routes(void)
 {
-    for (size_t i = 0; i < route_count; i++)
-        printf("%s %s\n", routes[i].method, routes[i].pattern);
+    for (size_t i = 0; i < route_count; i++) {
+        const struct route *r = &routes[i];
+        const char *needs = r->permission               ? r->permission
+                            : r->family == FAMILY_ADMIN ? "admin"
+                                                        : "open";
+        printf("%s %s %s\n", r->method, r->pattern, needs);
+    }
 }
 
 static bool hex_decode(const char *hex, unsigned char *out, size_t n)
@@ -273,6 +281,13 @@ int main(int argc, char **argv)
                  "refusing to serve %s without keys: the data and admin APIs would be open to the "
                  "network. Pass --api-key, --api-keys or --admin-key, or listen on 127.0.0.1.",
                  cfg.listen);
+        keys_ok = DS_ERR;
+    }
+    /* Any page on the web could call a keyed server that answered every origin. */
+    if (keys_ok == DS_OK && config_cors_lists(&cfg, "*") && (!loopback || keyring.flag_keys)) {
+        snprintf(err, sizeof err,
+                 "--cors-origin '*' is only allowed in open local mode (no keys, loopback); "
+                 "name the origins instead, e.g. --cors-origin http://localhost:5173");
         keys_ok = DS_ERR;
     }
     if (keys_ok != DS_OK) {

@@ -9,7 +9,8 @@ ds_start() {
   "$bin" --listen 127.0.0.1:0 "$@" >"$tmp/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 600); do
-    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/$name.log")
+    # (the log may not exist yet: the background shell opens it)
+    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/$name.log" 2>/dev/null || true)
     if [ -n "$port" ]; then url="http://127.0.0.1:$port"; return; fi
     kill -0 "${pids[-1]}" 2>/dev/null || break
     sleep 0.05

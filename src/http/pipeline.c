@@ -14,6 +14,7 @@
 #include "core/budget.h"
 #include "core/limits.h"
 #include "http/auth_stage.h"
+#include "http/cors.h"
 #include "http/fault_stage.h"
 #include "http/reply.h"
 #include "service/budgets.h"
@@ -30,6 +31,8 @@ static bool stage_route(struct ds_request *req)
     if (router_match(req, &bad_escape)) return true;
     if (bad_escape) {
         reply_fail(req, 400, NULL, "The path has a malformed percent-escape or a NUL byte.");
+    } else if (req->allowed[0] && !strcmp(req->method, "OPTIONS")) {
+        cors_answer_options(req); /* no key needed: browsers send none in a preflight */
     } else if (req->allowed[0]) {
         reply_header(req, "Allow", req->allowed);
         reply_fail(req, 405, NULL, "Method %s is not allowed here; allowed: %s.", req->method,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "http/cors.h"
 #include "http/fault_stage.h"
 #include "http/router.h"
 #include "log.h"
@@ -65,6 +66,7 @@ static void queue(struct ds_request *req, unsigned status, struct MHD_Response *
     }
     for (int i = 0; i < req->n_resp_headers; i++)
         MHD_add_response_header(resp, req->resp_headers[i].name, req->resp_headers[i].value);
+    cors_add_response_headers(req, resp);
     if (MHD_queue_response(req->conn, status, resp) != MHD_YES)
         log_warn("queueing the response for %s %s failed", req->method, req->path);
     MHD_destroy_response(resp);
@@ -95,6 +97,14 @@ void reply_raw(struct ds_request *req, unsigned status, const char *content_type
 {
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+    queue(req, status, resp, content_type);
+}
+
+void reply_static(struct ds_request *req, unsigned status, const char *content_type,
+                  const char *data, size_t len)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
     queue(req, status, resp, content_type);
 }
 

@@ -18,6 +18,9 @@ void reply_json(struct ds_request *req, unsigned status, struct json_object *obj
 /* Body of len bytes at data, copied. */
 void reply_raw(struct ds_request *req, unsigned status, const char *content_type, const char *data,
                size_t len);
+/* Body at data that outlives the response (read-only data of the binary): not copied. */
+void reply_static(struct ds_request *req, unsigned status, const char *content_type,
+                  const char *data, size_t len);
 /* Body that lives inside res (e.g. a stored value): sent without copying; takes ownership
  * of res, which is cleared once the response is gone. */
 void reply_pgresult(struct ds_request *req, unsigned status, const char *content_type,

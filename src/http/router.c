@@ -14,6 +14,7 @@
 #include "api/admin_transfer.h"
 #include "api/admin_clock.h"
 #include "api/admin_migrations.h"
+#include "api/contract.h"
 #include "api/locks.h"
 #include "api/ops.h"
 #include "api/ordered.h"
@@ -79,6 +80,10 @@ const struct route routes[] = {
     {"GET", "/healthz", FAMILY_OPS, OP_NONE, NULL, 0, ops_healthz},
     {"GET", "/readyz", FAMILY_OPS, OP_NONE, NULL, ROUTE_DB, ops_readyz},
     {"GET", "/metrics", FAMILY_OPS, OP_NONE, NULL, 0, ops_metrics},
+    {"GET", "/openapi.yaml", FAMILY_OPS, OP_NONE, NULL, 0, contract_openapi_yaml},
+    {"GET", "/openapi.json", FAMILY_OPS, OP_NONE, NULL, 0, contract_openapi_json},
+    {"GET", "/docs", FAMILY_OPS, OP_NONE, NULL, 0, contract_docs_page},
+    {"GET", "/docs/{asset}", FAMILY_OPS, OP_NONE, NULL, 0, contract_docs_asset},
 
     {"GET", V1, FAMILY_V1, OP_LIST_STORES, P_STORES, ROUTE_DB, v1_list_datastores},
     {"GET", V1 "/datastore/entries", FAMILY_V1, OP_LIST, P_LIST, ROUTE_DB, v1_list_entries},

@@ -1,5 +1,6 @@
 /* harness.c — see harness.h. */
 #include "harness.h"
+#include "exchange_log.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -230,6 +231,7 @@ struct http_resp http_do(const char *method, const char *url, const char *body, 
     r.body = bbody.data ? bbody.data : strdup("");
     r.len = bbody.len;
     r.headers = bhead.data ? bhead.data : strdup("");
+    if (r.status > 0) exchange_log_record(method, url, headers, body, len, &r);
     return r;
 }
 

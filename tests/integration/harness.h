@@ -71,7 +71,7 @@ void clock_advance(const struct ds_proc *p, double seconds);
 long long unique_universe(void);
 
 Suite *foundation_suite(void);
-Suite *spec_suite(void);
+Suite *contract_suite(void);
 Suite *embedded_suite(void);
 Suite *v1_suite(void);
 Suite *v2_suite(void);

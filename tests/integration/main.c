@@ -2,13 +2,15 @@
 #include <curl/curl.h>
 #include <stdlib.h>
 
+#include "exchange_log.h"
 #include "harness.h"
 
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_ALL);
+    exchange_log_reset();
     SRunner *sr = srunner_create(foundation_suite());
-    srunner_add_suite(sr, spec_suite());
+    srunner_add_suite(sr, contract_suite());
     srunner_add_suite(sr, v1_suite());
     srunner_add_suite(sr, v2_suite());
     srunner_add_suite(sr, concurrency_suite());

@@ -63,7 +63,7 @@ static const struct route_case routes[] = {
     {"GET", OV1 "/e", NULL, PO("read")},
     {"POST", OV1 "/e:increment", "{\"amount\":1}", PO("write")},
     {"GET", OV2, NULL, PO("read")},
-    {"PATCH", OV2 "/e?allow_missing=true", "{\"value\":7}", PO("write")},
+    {"PATCH", OV2 "/e?allowMissing=true", "{\"value\":7}", PO("write")},
     {"DELETE", OV2 "/gone", NULL, PO("write")},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])

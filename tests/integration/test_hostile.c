@@ -169,7 +169,7 @@ START_TEST(sql_metacharacters_are_data)
         "&prefix=%%27%%25&limit=1%%20OR%%201",
         V2 "/H/entries?filter=id.startsWith(%%22%%27%%29%%3B--%%22)&maxPageSize=%%27",
         OV2 "?filter=entry%%20%%3E%%3D%%201%%3B%%20DROP",
-        OV2 "?order_by=value%%3B%%20DROP%%20TABLE%%20x",
+        OV2 "?orderBy=value%%3B%%20DROP%%20TABLE%%20x",
     };
     for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
         char q[1024];

@@ -131,6 +131,13 @@ START_TEST(virtual_clock_moves_on_request)
                 "{\"time\":\"2001-01-01T00:00:00Z\"}", 31, NULL);
     ck_assert_int_eq(r.status, 400); /* never backwards */
     http_free(&r);
+    char body[96], later[40];
+    rfc3339_format(before + 3500000, false, later, sizeof later);
+    snprintf(body, sizeof body, "{\"time\":\"%s\"}", later);
+    r = http_do("POST", url_of(&queue_srv, "/admin/v1/clock:set"), body, strlen(body), NULL);
+    ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+    http_free(&r);
+    ck_assert_int_eq(clock_time_us(&queue_srv), before + 3500000); /* forward, to the µs */
     r = http_do("POST", url_of(&queue_srv, "/admin/v1/clock:advance"), "{\"seconds\":-1}", 14,
                 NULL);
     ck_assert_int_eq(r.status, 400);

@@ -772,6 +772,57 @@ START_TEST(naive_times_are_utc)
 }
 END_TEST
 
+static char *set_version(const struct ds_proc *p, long long u, const char *qs, const char *body)
+{
+    char suffix[1024];
+    snprintf(suffix, sizeof suffix, "/datastore/entries/entry?%s", qs);
+    struct http_resp r = v1(p, "POST", u, suffix, body, NULL);
+    ck_assert_msg(r.status == 200, "set %s: %ld %s", qs, r.status, r.body);
+    struct json_object *o = http_json(&r);
+    char *version = strdup(jstr(o, "version"));
+    json_object_put(o);
+    http_free(&r);
+    return version;
+}
+
+/* RemoveVersionAsync: an old version goes for good (GetVersion then answers 404, the
+ * version list no longer names it); the current version cannot be removed (409). */
+START_TEST(remove_version)
+{
+    long long u = unique_universe();
+    char *old = set_version(&keep_all, u, "datastoreName=RV&entryKey=k", "1");
+    char *current = set_version(&keep_all, u, "datastoreName=RV&entryKey=k", "2");
+    char suffix[512];
+    snprintf(suffix, sizeof suffix,
+             "/datastore/entries/entry/versions/version?datastoreName=RV&entryKey=k&versionId=%s",
+             old);
+    struct http_resp r = v1(&keep_all, "DELETE", u, suffix, NULL, NULL);
+    ck_assert_msg(r.status == 204, "%ld %s", r.status, r.body);
+    http_free(&r);
+    r = v1(&keep_all, "GET", u, suffix, NULL, NULL);
+    ck_assert_int_eq(r.status, 404);
+    http_free(&r);
+    r = v1(&keep_all, "GET", u, "/datastore/entries/entry/versions?datastoreName=RV&entryKey=k",
+           NULL, NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_null(strstr(r.body, old));
+    ck_assert_ptr_nonnull(strstr(r.body, current));
+    http_free(&r);
+    snprintf(suffix, sizeof suffix,
+             "/datastore/entries/entry/versions/version?datastoreName=RV&entryKey=k&versionId=%s",
+             current);
+    r = v1(&keep_all, "DELETE", u, suffix, NULL, NULL);
+    ck_assert_int_eq(r.status, 409);
+    http_free(&r);
+    r = v1(&keep_all, "GET", u, "/datastore/entries/entry?datastoreName=RV&entryKey=k", NULL, NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.body, "2");
+    http_free(&r);
+    free(old);
+    free(current);
+}
+END_TEST
+
 Suite *v1_suite(void)
 {
     Suite *s = suite_create("v1");
@@ -796,6 +847,7 @@ Suite *v1_suite(void)
     tcase_add_test(tc, default_retention_hourly);
     tcase_add_test(tc, purge_removes_expired_only);
     tcase_add_test(tc, naive_times_are_utc);
+    tcase_add_test(tc, remove_version);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -430,6 +430,54 @@ START_TEST(encoded_ids)
 }
 END_TEST
 
+/* Every entry route of the explicit-scope form works in its scope and stays out of the
+ * default one: create, patch, increment, :update, revisions, lock / renew / unlock, delete. */
+START_TEST(every_entry_route_in_a_scope)
+{
+    long long u = unique_universe();
+    const char *s = "/S/scopes/season-2/entries";
+    char path[256];
+    struct json_object *o;
+    snprintf(path, sizeof path, "%s?id=hero", s);
+    json_object_put(v2_ok("POST", u, path, "{\"value\": {\"coins\": 1}}"));
+    snprintf(path, sizeof path, "%s/hero", s);
+    json_object_put(v2_ok("PATCH", u, path, "{\"value\": {\"coins\": 2}}"));
+    snprintf(path, sizeof path, "%s/hero:update", s);
+    json_object_put(
+        v2_ok("POST", u, path, "[{\"op\": \"replace\", \"path\": \"/coins\", \"value\": 3}]"));
+    snprintf(path, sizeof path, "%s/hero:listRevisions", s);
+    o = v2_ok("GET", u, path, NULL);
+    struct json_object *revs;
+    ck_assert(json_object_object_get_ex(o, "dataStoreEntries", &revs));
+    ck_assert_int_eq(json_object_array_length(revs), 3);
+    json_object_put(o);
+    snprintf(path, sizeof path, "%s/gold:increment", s);
+    o = v2_ok("POST", u, path, "{\"amount\": 5}");
+    ck_assert_int_eq(jint(o, "value"), 5);
+    json_object_put(o);
+    expect_v2_error("GET", u, "/S/entries/hero", NULL, 404, "NOT_FOUND"); /* not in global */
+    snprintf(path, sizeof path, "%s/hero:lock", s);
+    o = v2_ok("POST", u, path, "{\"owner\": \"server-1\", \"ttlSeconds\": 30}");
+    long long token = jint(o, "token");
+    json_object_put(o);
+    char body[128];
+    snprintf(body, sizeof body, "{\"token\": %lld, \"ttlSeconds\": 60}", token);
+    snprintf(path, sizeof path, "%s/hero:renewLock", s);
+    json_object_put(v2_ok("POST", u, path, body));
+    snprintf(body, sizeof body, "{\"token\": %lld}", token);
+    snprintf(path, sizeof path, "%s/hero:unlock", s);
+    json_object_put(v2_ok("POST", u, path, body));
+    snprintf(path, sizeof path, "%s/hero", s);
+    o = v2_ok("GET", u, path, NULL);
+    struct json_object *value;
+    ck_assert(json_object_object_get_ex(o, "value", &value));
+    ck_assert_int_eq(jint(value, "coins"), 3);
+    json_object_put(o);
+    json_object_put(v2_ok("DELETE", u, path, NULL));
+    expect_v2_error("GET", u, path, NULL, 404, "NOT_FOUND");
+}
+END_TEST
+
 Suite *v2_suite(void)
 {
     Suite *s = suite_create("v2");
@@ -445,6 +493,7 @@ Suite *v2_suite(void)
     tcase_add_test(tc, revisions);
     tcase_add_test(tc, datastores_delete_undelete);
     tcase_add_test(tc, encoded_ids);
+    tcase_add_test(tc, every_entry_route_in_a_scope);
     suite_add_tcase(s, tc);
     return s;
 }
