@@ -18,6 +18,7 @@
 #include "pg/embedded.h"
 #include "pg/listener.h"
 #include "pg/schema.h"
+#include "pg/supervisor.h"
 #include "service/budgets.h"
 #include "service/faults.h"
 #include "service/keyring.h"
@@ -309,6 +310,8 @@ int main(int argc, char **argv)
     int exit_code = 1;
     struct pg_embedded embedded;
     memset(&embedded, 0, sizeof embedded);
+    struct pg_supervisor supervisor;
+    memset(&supervisor, 0, sizeof supervisor);
     struct ds_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     struct http_server http;
@@ -350,6 +353,8 @@ int main(int argc, char **argv)
         conninfo = embedded.conninfo;
         log_info("embedded PostgreSQL running in %s%s", embedded.pgdata,
                  embedded.initialized_now ? " (new cluster)" : "");
+        if (pg_supervisor_start(&supervisor, &embedded, err, sizeof err) != DS_OK) goto fail;
+        ctx.supervisor = &supervisor;
     }
     if (migrate(conninfo, err, sizeof err) != DS_OK) goto fail;
 
@@ -420,6 +425,7 @@ shutdown:
     keyring_destroy(&keyring);
     free(metrics);
     if (pool_up) pg_pool_destroy(&ctx.pool);
+    pg_supervisor_stop(&supervisor); /* it reaps the postmaster while it runs */
     if (embedded.postmaster) {
         pg_embedded_stop(&embedded);
         log_info("embedded PostgreSQL stopped");

@@ -1,5 +1,6 @@
-/* api/ops.c — GET /healthz (the process answers) and GET /readyz (database reachable,
- * schema at the version this binary expects, not draining). */
+/* api/ops.c — GET /healthz (the process answers; fails only when the embedded PostgreSQL
+ * stayed down past the supervisor's bound) and GET /readyz (database reachable, schema at
+ * the version this binary expects, not draining). */
 #include "api/ops.h"
 
 #include <json-c/json.h>
@@ -10,6 +11,14 @@
 
 void ops_healthz(struct ds_request *req)
 {
+    int64_t down_us = ctx_database_down_us(req->ctx);
+    if (down_us > PG_SUPERVISOR_GIVE_UP_US) { /* restarting the process may help */
+        reply_fail(req, 503, NULL,
+                   "The embedded PostgreSQL has been down for %.0f s and every restart failed "
+                   "(see the log).",
+                   (double)down_us / 1e6);
+        return;
+    }
     struct json_object *o = json_object_new_object();
     json_object_object_add(o, "status", json_object_new_string("ok"));
     reply_json(req, 200, o);
@@ -35,5 +44,7 @@ void ops_readyz(struct ds_request *req)
     struct json_object *o = json_object_new_object();
     json_object_object_add(o, "status", json_object_new_string("ready"));
     json_object_object_add(o, "schemaVersion", json_object_new_int(version));
+    json_object_object_add(o, "database",
+                           json_object_new_string(req->ctx->supervisor ? "embedded" : "external"));
     reply_json(req, 200, o);
 }

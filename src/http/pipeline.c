@@ -102,6 +102,12 @@ static bool stage_database(struct ds_request *req)
     struct ds_error err;
     req->db = pg_pool_acquire(&req->ctx->pool, 5000, &err);
     if (req->db) return true;
+    int64_t down_us = ctx_database_down_us(req->ctx);
+    if (down_us > 0) /* say why: the supervisor is bringing it back */
+        snprintf(err.message, sizeof err.message,
+                 "The embedded PostgreSQL stopped %.1f s ago and is being restarted; retry "
+                 "later.",
+                 (double)down_us / 1e6);
     reply_error(req, &err);
     return false;
 }

@@ -183,6 +183,11 @@ static ds_status wait_for_previous_postmaster(const struct pg_embedded *pg, char
 static ds_status start_postmaster(struct pg_embedded *pg, const char *log_path, char *err,
                                   size_t cap)
 {
+    /* Everything the child needs is formatted before fork: the service is multi-threaded
+     * when the supervisor restarts PostgreSQL, so the child only makes system calls. */
+    char path[4200], sockdir[4200];
+    snprintf(path, sizeof path, "%s/postgres", pg->bindir);
+    snprintf(sockdir, sizeof sockdir, "unix_socket_directories=%s", pg->data_dir);
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
@@ -211,9 +216,6 @@ static ds_status start_postmaster(struct pg_embedded *pg, const char *log_path, 
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
-        char path[4200], sockdir[4200];
-        snprintf(path, sizeof path, "%s/postgres", pg->bindir);
-        snprintf(sockdir, sizeof sockdir, "unix_socket_directories=%s", pg->data_dir);
         execl(path, "postgres", "-D", pg->pgdata, "-p", PG_PORT, "-c", "listen_addresses=", "-c",
               sockdir, "-c", "max_connections=200", "-c", "shared_buffers=128MB", (char *)0);
         _exit(127);
@@ -336,6 +338,15 @@ ds_status pg_embedded_start(struct pg_embedded *pg, const char *data_dir, char *
         return DS_ERR;
     }
     return DS_OK;
+}
+
+ds_status pg_embedded_restart(struct pg_embedded *pg, char *err, size_t cap)
+{
+    char log_path[4200];
+    snprintf(log_path, sizeof log_path, "%s/postgres.log", pg->data_dir);
+    pg->postmaster = 0;
+    if (wait_for_previous_postmaster(pg, err, cap) != DS_OK) return DS_ERR;
+    return start_postmaster(pg, log_path, err, cap);
 }
 
 void pg_embedded_stop(struct pg_embedded *pg)

@@ -25,6 +25,9 @@ struct pg_embedded {
  * failure, err says what is wrong (missing binaries, permissions, log tail). */
 ds_status pg_embedded_start(struct pg_embedded *pg, const char *data_dir, char *err,
                             size_t cap) DS_MUSTCHECK;
+/* Starts the postmaster again on the same cluster after it died (its crash recovery replays
+ * the WAL). The caller has reaped the old one. Waits until it accepts connections. */
+ds_status pg_embedded_restart(struct pg_embedded *pg, char *err, size_t cap) DS_MUSTCHECK;
 /* Fast shutdown of the cluster; waits for it to exit. Safe to call when not running. */
 void pg_embedded_stop(struct pg_embedded *pg);
 

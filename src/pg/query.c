@@ -53,8 +53,13 @@ void pgp_bool(struct pg_params *p, bool v)
 static void map_error(struct pg_conn *c, PGresult *r, const char *what, struct ds_error *err)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    bool lost = PQstatus(c->conn) != CONNECTION_OK || (state && strncmp(state, "08", 2) == 0) ||
-                (state && strncmp(state, "57P", 3) == 0);
+    /* Connection gone (an error without SQLSTATE comes from libpq itself: "server closed
+     * the connection unexpectedly" may arrive while PQstatus still says OK), the server
+     * shutting down, or a server that is no longer the primary (25006 after a failover or
+     * a demotion): reconnect, and libpq's target_session_attrs=read-write finds the new
+     * primary. */
+    bool lost = PQstatus(c->conn) != CONNECTION_OK || !state || strncmp(state, "08", 2) == 0 ||
+                strncmp(state, "57P", 3) == 0 || !strcmp(state, "25006");
     bool retryable = state && (!strcmp(state, "40001") || !strcmp(state, "40P01"));
     if (state && !strcmp(state, "22003")) { /* numeric_value_out_of_range: bad input */
         ds_fail(err, 400, NULL, "The resulting value does not fit in a 64-bit integer.");

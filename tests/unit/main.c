@@ -13,6 +13,7 @@ int main(void)
     srunner_add_suite(sr, ordered_filter_suite());
     srunner_add_suite(sr, migrate_suite());
     srunner_add_suite(sr, faults_suite());
+    srunner_add_suite(sr, citus_rules_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -11,5 +11,6 @@ Suite *jsonpatch_suite(void);
 Suite *ordered_filter_suite(void);
 Suite *migrate_suite(void);
 Suite *faults_suite(void);
+Suite *citus_rules_suite(void);
 
 #endif
