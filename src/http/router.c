@@ -12,12 +12,13 @@
 #include "api/admin_faults.h"
 #include "api/admin_keys.h"
 #include "api/admin_transfer.h"
+#include "api/admin_universes.h"
 #include "api/admin_clock.h"
 #include "api/admin_migrations.h"
-#include "api/contract.h"
 #include "api/locks.h"
 #include "api/ops.h"
 #include "api/ordered.h"
+#include "api/served_files.h"
 #include "api/v1_entries.h"
 #include "api/v2_datastores.h"
 #include "api/v2_entries.h"
@@ -84,6 +85,9 @@ const struct route routes[] = {
     {"GET", "/openapi.json", FAMILY_OPS, OP_NONE, NULL, 0, contract_openapi_json},
     {"GET", "/docs", FAMILY_OPS, OP_NONE, NULL, 0, contract_docs_page},
     {"GET", "/docs/{asset}", FAMILY_OPS, OP_NONE, NULL, 0, contract_docs_asset},
+    {"GET", "/", FAMILY_OPS, OP_NONE, NULL, 0, console_redirect},
+    {"GET", "/ui", FAMILY_OPS, OP_NONE, NULL, 0, console_page},
+    {"GET", "/ui/{asset}", FAMILY_OPS, OP_NONE, NULL, 0, console_asset},
 
     {"GET", V1, FAMILY_V1, OP_LIST_STORES, P_STORES, ROUTE_DB, v1_list_datastores},
     {"GET", V1 "/datastore/entries", FAMILY_V1, OP_LIST, P_LIST, ROUTE_DB, v1_list_entries},
@@ -111,6 +115,9 @@ const struct route routes[] = {
     {"GET", "/admin/v1/clock", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_clock_get},
     {"POST", "/admin/v1/clock:advance", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_clock_advance},
     {"POST", "/admin/v1/clock:set", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_clock_set},
+    {"GET", "/admin/v1/universes", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_universes_list},
+    {"GET", "/admin/v1/universes/{universe_id}/ordered-data-stores", FAMILY_ADMIN, OP_NONE, NULL,
+     ROUTE_DB, admin_ordered_stores_list},
     {"GET", "/admin/v1/universes/{universe_id}/budgets", FAMILY_ADMIN, OP_NONE, NULL, 0,
      admin_budgets_get},
     {"PUT", "/admin/v1/universes/{universe_id}/players", FAMILY_ADMIN, OP_NONE, NULL, 0,

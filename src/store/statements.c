@@ -12,6 +12,7 @@
 #include "store/purge.h"
 #include "store/service_state.h"
 #include "store/transfer.h"
+#include "store/universes.h"
 
 const struct pg_statement *const store_statement_sets[] = {
     service_state_statements, entries_statements,    datastores_statements,     ordered_statements,
@@ -19,6 +20,7 @@ const struct pg_statement *const store_statement_sets[] = {
     faults_statements,
     api_keys_statements,
     transfer_statements,
+    universes_statements,
 };
 const size_t store_statement_set_count =
     sizeof store_statement_sets / sizeof store_statement_sets[0];

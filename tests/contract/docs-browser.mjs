@@ -5,6 +5,7 @@
 // Usage: node docs-browser.mjs BASE SHOTS
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
+import { launchChromium, watchPage } from "../lib/browser.mjs";
 
 const [base, shots] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
@@ -12,22 +13,11 @@ const spec = await (await fetch(`${base}/openapi.json`)).json();
 const want = Object.values(spec.paths)
   .flatMap((item) => ["get", "put", "post", "patch", "delete"].filter((m) => item[m]).map((m) => item[m].operationId));
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium(chromium);
 const problems = [];
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console error: ${m.text()}`); });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-  page.on("request", (r) => {
-    const u = r.url();
-    if (!u.startsWith(base) && !u.startsWith("data:")) problems.push(`request to another origin: ${u}`);
-  });
+  watchPage(page, base, problems);
   await page.goto(`${base}/docs`, { waitUntil: "networkidle" });
   await page.waitForSelector(".opblock", { timeout: 30000 });
   const title = await page.textContent(".info .title");

@@ -1,5 +1,6 @@
 /* test_contract.c — the server serves its own contract (/openapi.yaml byte for byte,
- * /openapi.json, /docs) and answers CORS exactly as --cors-origin says. (The spec is checked
+ * /openapi.json, /docs) and the web console (/ui), and answers CORS exactly as --cors-origin
+ * says. (The spec is checked
  * against the routes, the README and every recorded exchange by tests/contract/run.sh.) */
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,30 +105,52 @@ START_TEST(serves_its_contract)
 }
 END_TEST
 
-/* /docs is Swagger UI pointed at /openapi.json, from this server only (no CDN, strict CSP);
- * its files are served, other names are a JSON 404. (tests/contract renders it.) */
-START_TEST(serves_docs_page)
+/* GET page answers HTML with the strict CSP, naming script and no other origin; each of
+ * files is served; GET missing is a JSON 404. */
+static void expect_page(const char *page, const char *script, const char *const *files,
+                        size_t n_files, const char *missing)
 {
-    struct http_resp r = http_do("GET", url_of(&plain, "/docs"), NULL, 0, NULL);
+    struct http_resp r = http_do("GET", url_of(&plain, "%s", page), NULL, 0, NULL);
     char v[256];
     ck_assert_int_eq(r.status, 200);
     ck_assert_ptr_nonnull(strstr(http_header(&r, "content-type", v, sizeof v), "text/html"));
     ck_assert_ptr_nonnull(
         strstr(http_header(&r, "content-security-policy", v, sizeof v), "default-src 'self'"));
-    ck_assert_ptr_nonnull(strstr(r.body, "/docs/swagger-ui-bundle.js"));
+    ck_assert_ptr_nonnull(strstr(r.body, script));
     ck_assert_ptr_null(strstr(r.body, "https://"));
     http_free(&r);
-    static const char *const files[] = {"/docs/init.js", "/docs/swagger-ui-bundle.js",
-                                        "/docs/swagger-ui.css"};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    for (size_t i = 0; i < n_files; i++) {
         r = http_do("GET", url_of(&plain, "%s", files[i]), NULL, 0, NULL);
         ck_assert_msg(r.status == 200 && r.len > 0, "%s: %ld", files[i], r.status);
         http_free(&r);
     }
-    r = http_do("GET", url_of(&plain, "/docs/..%%2Fopenapi.yaml"), NULL, 0, NULL);
+    r = http_do("GET", url_of(&plain, "%s", missing), NULL, 0, NULL);
     ck_assert_int_eq(r.status, 404);
     json_object_put(http_json(&r));
     http_free(&r);
+}
+
+/* /docs is Swagger UI pointed at /openapi.json, from this server only (no CDN, strict CSP);
+ * its files are served, other names are a JSON 404. (tests/contract renders it.) */
+START_TEST(serves_docs_page)
+{
+    static const char *const files[] = {"/docs/init.js", "/docs/swagger-ui-bundle.js",
+                                        "/docs/swagger-ui.css"};
+    expect_page("/docs", "/docs/swagger-ui-bundle.js", files, 3, "/docs/..%2Fopenapi.yaml");
+}
+END_TEST
+
+/* The web console: GET / redirects to /ui, the page and its files are served from the
+ * binary with the same strict CSP; other names are a JSON 404. (tests/console drives it.) */
+START_TEST(serves_console)
+{
+    struct http_resp r = http_do("GET", url_of(&plain, "/"), NULL, 0, NULL);
+    char v[64];
+    ck_assert_int_eq(r.status, 302);
+    ck_assert_str_eq(http_header(&r, "location", v, sizeof v), "/ui");
+    http_free(&r);
+    static const char *const files[] = {"/ui/app.js", "/ui/app.css"};
+    expect_page("/ui", "/ui/app.js", files, 2, "/ui/index.html");
 }
 END_TEST
 
@@ -249,6 +272,7 @@ Suite *contract_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, serves_its_contract);
     tcase_add_test(tc, serves_docs_page);
+    tcase_add_test(tc, serves_console);
     tcase_add_test(tc, cors_allowed_origin);
     tcase_add_test(tc, cors_refused_origins);
     tcase_add_test(tc, cors_flag_validation);

@@ -25,9 +25,11 @@ static const char *const distributed[] = {"datastores",      "entries",     "ent
 #define N_DISTRIBUTED (sizeof distributed / sizeof distributed[0])
 
 /* Multi-shard on purpose: background work over every universe (Citus runs them on each
- * shard in parallel). Their joins are still checked for co-location. */
-static const char *const multi_shard[] = {"purge_versions", "purge_tombstones",
-                                          "purge_store_entries", "purge_stores", "runs_running"};
+ * shard in parallel). Their joins are still checked for co-location. (universes_list is
+ * a UNION of per-universe counts, for the admin API.) */
+static const char *const multi_shard[] = {"purge_versions",      "purge_tombstones",
+                                          "purge_store_entries", "purge_stores",
+                                          "runs_running",        "universes_list"};
 
 /* Immutable functions allowed in RETURNING. */
 static const char *const returning_ok[] = {"coalesce", "nullif",       "greatest",

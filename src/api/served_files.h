@@ -1,6 +1,7 @@
-/* api/contract.h — the server serves its own contract and its documentation page. */
-#ifndef DS_API_CONTRACT_H
-#define DS_API_CONTRACT_H
+/* api/served_files.h — files the server serves from its own binary: its contract, the API
+ * documentation page and the web console. */
+#ifndef DS_API_SERVED_FILES_H
+#define DS_API_SERVED_FILES_H
 
 #include "http/request.h"
 
@@ -10,5 +11,9 @@ void contract_openapi_json(struct ds_request *req);
 /* GET /docs (Swagger UI on /openapi.json) and GET /docs/{asset} (its script and styles). */
 void contract_docs_page(struct ds_request *req);
 void contract_docs_asset(struct ds_request *req);
+/* GET /ui (the web console) and GET /ui/{asset}; GET / redirects to /ui. */
+void console_page(struct ds_request *req);
+void console_asset(struct ds_request *req);
+void console_redirect(struct ds_request *req);
 
 #endif

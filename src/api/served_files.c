@@ -1,6 +1,7 @@
-/* api/contract.c — GET /openapi.yaml, /openapi.json, /docs and /docs/{asset}: files compiled
- * into the binary (cmake/assets.S.in), served as they are, with validators for caches. */
-#include "api/contract.h"
+/* api/served_files.c — GET /openapi.yaml, /openapi.json, /docs[/{asset}] and the web console
+ * /ui[/{asset}]: files compiled into the binary (cmake/assets.S.in), served as they are, with
+ * validators for caches and a strict Content-Security-Policy on the pages. */
+#include "api/served_files.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,9 @@ ASSET_SYMBOLS(docs_html);
 ASSET_SYMBOLS(docs_init_js);
 ASSET_SYMBOLS(swagger_ui_js);
 ASSET_SYMBOLS(swagger_ui_css);
+ASSET_SYMBOLS(console_html);
+ASSET_SYMBOLS(console_js);
+ASSET_SYMBOLS(console_css);
 
 struct asset {
     const char *name; /* under /docs/, or NULL */
@@ -34,14 +38,20 @@ static const struct asset docs_files[] = {
     ASSET("swagger-ui-bundle.js", swagger_ui_js, "text/javascript; charset=utf-8"),
     ASSET("swagger-ui.css", swagger_ui_css, "text/css; charset=utf-8"),
 };
+static const struct asset console_html = ASSET(NULL, console_html, "text/html; charset=utf-8");
+static const struct asset console_files[] = {
+    ASSET("app.js", console_js, "text/javascript; charset=utf-8"),
+    ASSET("app.css", console_css, "text/css; charset=utf-8"),
+};
 
-/* The page and its files come from this server only; Swagger UI sets inline styles and
- * shows data: images. */
-#define DOCS_CSP                                                                                   \
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "                 \
+/* The pages and their files come from this server only (no inline script); Swagger UI and
+ * the console set inline styles, show data: images, and the console downloads exports as
+ * blob: links. */
+#define PAGE_CSP                                                                                   \
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "           \
     "frame-ancestors 'none'"
 
-static void serve(struct ds_request *req, const struct asset *a, bool docs)
+static void serve(struct ds_request *req, const struct asset *a, bool page)
 {
     size_t len = (size_t)(a->end - a->start);
     if (len == 0) {
@@ -57,7 +67,7 @@ static void serve(struct ds_request *req, const struct asset *a, bool docs)
     reply_header(req, "ETag", etag);
     reply_header(req, "Cache-Control", "no-cache");
     reply_header(req, "X-Content-Type-Options", "nosniff");
-    if (docs) reply_header(req, "Content-Security-Policy", DOCS_CSP);
+    if (page) reply_header(req, "Content-Security-Policy", PAGE_CSP);
     if (inm && strstr(inm, etag)) {
         reply_empty(req, 304);
         return;
@@ -85,14 +95,39 @@ void contract_docs_page(struct ds_request *req)
     serve(req, &docs_html, true);
 }
 
-void contract_docs_asset(struct ds_request *req)
+/* Serves the file of files[0..n) named by the {asset} capture, or a JSON 404. */
+static void serve_named(struct ds_request *req, const struct asset *files, size_t n,
+                        const char *missing)
 {
     const char *name = req_param(req, "asset");
-    for (size_t i = 0; name && i < sizeof docs_files / sizeof docs_files[0]; i++) {
-        if (!strcmp(docs_files[i].name, name)) {
-            serve(req, &docs_files[i], true);
+    for (size_t i = 0; name && i < n; i++) {
+        if (!strcmp(files[i].name, name)) {
+            serve(req, &files[i], true);
             return;
         }
     }
-    reply_fail(req, 404, NULL, "No such documentation file.");
+    reply_fail(req, 404, NULL, "%s", missing);
+}
+
+void contract_docs_asset(struct ds_request *req)
+{
+    serve_named(req, docs_files, sizeof docs_files / sizeof docs_files[0],
+                "No such documentation file.");
+}
+
+void console_page(struct ds_request *req)
+{
+    serve(req, &console_html, true);
+}
+
+void console_asset(struct ds_request *req)
+{
+    serve_named(req, console_files, sizeof console_files / sizeof console_files[0],
+                "No such console file.");
+}
+
+void console_redirect(struct ds_request *req)
+{
+    reply_header(req, "Location", "/ui");
+    reply_empty(req, 302);
 }
