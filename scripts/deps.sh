@@ -5,12 +5,12 @@ set -euo pipefail
 # Usage: scripts/deps.sh [test]  — "test" adds what only the test command needs (clang and
 # its libFuzzer runtime for the fuzz targets, wrk for the benchmark smoke run, lua5.1 for the
 # Luau module's globals check, Node.js and npm for dsrun and its Luau VM, Chromium for the
-# browser tests). It also installs web/'s npm packages (Swagger UI, compiled into the binary
+# browser tests, clang-format and cppcheck for scripts/check-tree.sh). It also installs web/'s npm packages (Swagger UI, compiled into the binary
 # for /docs) when they are missing or stale.
 packages=(build-essential cmake pkg-config libmicrohttpd-dev libpq-dev libjson-c-dev
           libcurl4-openssl-dev libssl-dev check postgresql curl nodejs python3 python3-yaml)
 if [ "${1:-}" = test ]; then
-  packages+=(clang libclang-rt-14-dev wrk lua5.1 chromium)
+  packages+=(clang libclang-rt-14-dev wrk lua5.1 chromium clang-format cppcheck)
 fi
 # npm ships inside some nodejs builds (NodeSource); Debian packages it apart.
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -2,7 +2,8 @@
 # Second command of the README: the whole test suite. Installs what is missing, builds with
 # AddressSanitizer + UndefinedBehaviorSanitizer, starts a throwaway PostgreSQL (unix socket
 # in a temp dir, removed afterwards), runs the unit and integration suites (Check), and
-# validates docker-compose.yml when docker-compose is installed, then runs every fuzz target
+# validates docker-compose.yml when docker-compose is installed, checks the tree
+# (scripts/check-tree.sh: clang-format, cppcheck, layering, a Release build), then runs every fuzz target
 # for DATASTORED_FUZZ_SECONDS (default 30) under ASan/UBSan (scripts/fuzz.sh), and smoke-runs
 # the benchmark (bench/run --quick).
 set -euo pipefail
@@ -29,6 +30,8 @@ if command -v docker-compose >/dev/null 2>&1; then
     echo "docker-compose.yml: INVALID"; status=1
   fi
 fi
+# The tree's habits: format, static analysis, layering and include cycles, a Release build.
+./scripts/check-tree.sh || status=1
 ./scripts/fuzz.sh "${DATASTORED_FUZZ_SECONDS:-30}" || status=1
 # Benchmark smoke run (speeds are printed, never asserted; the run itself must work).
 if [ -z "${CK_RUN_SUITE:-}" ]; then bench/run --quick || status=1; fi

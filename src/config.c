@@ -286,9 +286,13 @@ static bool differs_from_default(const struct ds_config *cfg, const struct confi
     case CFG_INT:
         differs = *(const long *)a != *(const long *)b;
         break;
-    case CFG_DOUBLE:
-        differs = *(const double *)a != *(const double *)b;
+    case CFG_DOUBLE: {
+        double da, db;
+        memcpy(&da, a, sizeof da);
+        memcpy(&db, b, sizeof db);
+        differs = da != db;
         break;
+    }
     case CFG_ENUM:
         differs = *(const int *)a != *(const int *)b;
         break;
@@ -488,9 +492,12 @@ struct json_object *config_to_json(const struct ds_config *cfg)
         case CFG_INT:
             v = json_object_new_int64(*(const long *)base);
             break;
-        case CFG_DOUBLE:
-            v = json_object_new_double(*(const double *)base);
+        case CFG_DOUBLE: {
+            double d;
+            memcpy(&d, base, sizeof d);
+            v = json_object_new_double(d);
             break;
+        }
         case CFG_ENUM: {
             int idx = *(const int *)base;
             const char *p = k->choices;

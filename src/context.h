@@ -20,6 +20,16 @@ struct fault_injector;
 struct keyring;
 struct metrics;
 struct wire_guard;
+struct ds_request;
+
+/* How the HTTP layer hands requests on without knowing the application (dispatch/ fills it
+ * in main.c): run a received request, resume a parked one, and ask, before a success goes
+ * out, whether an after-commit fault answers instead (true: it replied). */
+struct ds_dispatch {
+    void (*run)(struct ds_request *req);
+    void (*resume)(struct ds_request *req);
+    bool (*replace_success)(struct ds_request *req, unsigned status);
+};
 
 struct ds_ctx {
     const struct ds_config *cfg;      /* effective configuration; borrowed from main */
@@ -40,6 +50,7 @@ struct ds_ctx {
     char boot_id[9];                  /* hex, names this process in generated request ids */
     _Atomic uint64_t request_seq;     /* generated request ids */
     void (*on_clock_change)(struct ds_ctx *ctx); /* set by main: wakes time-based waiters */
+    struct ds_dispatch dispatch;                 /* set by main before the server starts */
 };
 
 /* How long the embedded PostgreSQL has been down, in µs (0 while up, or when external). */

@@ -11,8 +11,10 @@
 
 #include "config.h"
 #include "context.h"
+#include "dispatch/fault_stage.h"
+#include "dispatch/pipeline.h"
+#include "dispatch/router.h"
 #include "http/park.h"
-#include "http/router.h"
 #include "http/server.h"
 #include "log.h"
 #include "pg/embedded.h"
@@ -385,6 +387,7 @@ int main(int argc, char **argv)
     if (park_start(&park, &ctx, err, sizeof err) != DS_OK) goto fail;
     ctx.park = &park;
     ctx.on_clock_change = wake_parked;
+    ctx.dispatch = (struct ds_dispatch){pipeline_run, pipeline_resume, fault_replace_success};
     if (ctx.clock.is_virtual) listener_on(&listener, "datastored_clock", on_clock_notify, &ctx);
     listener_on(&listener, "datastored_locks", on_lock_notify, &ctx);
     listener_on(&listener, "datastored_faults", on_faults_notify, &ctx);

@@ -43,7 +43,6 @@ void admin_players_put(struct ds_request *req)
 void admin_queues_get(struct ds_request *req)
 {
     struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "parkedRequests",
-                           json_object_new_int(park_waiting(req->ctx->park)));
+    json_object_object_add(o, "parkedRequests", json_object_new_int(park_waiting(req->ctx->park)));
     reply_json(req, 200, o);
 }

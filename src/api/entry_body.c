@@ -27,8 +27,7 @@ static ds_status users_from_json(struct json_object *users, char **out, struct d
         const char *s = json_object_get_string(u);
         if (json_object_is_type(u, json_type_string) && s && !strncmp(s, "users/", 6)) s += 6;
         int64_t id;
-        if (!s || !parse_decimal(s, &id) || id <= 0 ||
-            json_object_is_type(u, json_type_boolean))
+        if (!s || !parse_decimal(s, &id) || id <= 0 || json_object_is_type(u, json_type_boolean))
             return ds_fail(err, 400, "InvalidUserIds", "users[%zu] is not \"users/{id}\".", i);
         used +=
             (size_t)snprintf(buf + used, sizeof buf - used, "%s%lld", i ? "," : "", (long long)id);

@@ -101,7 +101,7 @@ void lock_acquire(struct ds_request *req)
     int64_t now = clock_now_us(&req->ctx->clock);
     if (mode == LOCK_MODE_WAIT && !req->wait_deadline_us)
         req->wait_deadline_us = now + (int64_t)(wait * 1e6);
-    struct lock_grant g;
+    struct lock_grant g = {0};
     struct ds_error err;
     if (locks_acquire(req->ctx, req->db, &ref, owner, (int64_t)(ttl * 1e6), mode, &g, &err) ==
         DS_OK) {
@@ -127,7 +127,7 @@ void lock_renew(struct ds_request *req)
     if (!concrete_ref_or_reply(req, &ref) || !body_object_or_reply(req, &doc)) return;
     int64_t token;
     double ttl;
-    struct lock_grant g;
+    struct lock_grant g = {0};
     struct ds_error err;
     if (token_member_or_reply(req, doc, &token) &&
         seconds_or_reply(req, doc, "ttlSeconds", DEFAULT_TTL_S, 0.001, MAX_TTL_S, &ttl)) {

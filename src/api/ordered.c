@@ -15,7 +15,7 @@
 #include "core/limits.h"
 #include "core/ordered_filter.h"
 #include "http/reply.h"
-#include "http/router.h"
+#include "http/route.h"
 #include "pg/query.h"
 #include "service/ordered.h"
 

@@ -12,7 +12,7 @@
 #include "core/limits.h"
 #include "http/park.h"
 #include "http/reply.h"
-#include "http/router.h"
+#include "http/route.h"
 #include "log.h"
 #include "metrics.h"
 #include "service/entries.h"

@@ -8,13 +8,12 @@ static const struct {
     int status;
     const char *code;
 } status_codes[] = {
-    {400, "INVALID_ARGUMENT"},   {401, "UNAUTHENTICATED"},    {403, "PERMISSION_DENIED"},
-    {404, "NOT_FOUND"},          {405, "METHOD_NOT_ALLOWED"}, {408, "DEADLINE_EXCEEDED"},
-    {409, "ABORTED"},
-    {411, "INVALID_ARGUMENT"},   {413, "INVALID_ARGUMENT"},   {415, "INVALID_ARGUMENT"},
-    {429, "RESOURCE_EXHAUSTED"}, {499, "CANCELLED"},          {500, "INTERNAL"},
-    {501, "NOT_IMPLEMENTED"},    {503, "UNAVAILABLE"},        {504, "DEADLINE_EXCEEDED"},
-    {505, "NOT_IMPLEMENTED"},
+    {400, "INVALID_ARGUMENT"},  {401, "UNAUTHENTICATED"},    {403, "PERMISSION_DENIED"},
+    {404, "NOT_FOUND"},         {405, "METHOD_NOT_ALLOWED"}, {408, "DEADLINE_EXCEEDED"},
+    {409, "ABORTED"},           {411, "INVALID_ARGUMENT"},   {413, "INVALID_ARGUMENT"},
+    {415, "INVALID_ARGUMENT"},  {429, "RESOURCE_EXHAUSTED"}, {499, "CANCELLED"},
+    {500, "INTERNAL"},          {501, "NOT_IMPLEMENTED"},    {503, "UNAVAILABLE"},
+    {504, "DEADLINE_EXCEEDED"}, {505, "NOT_IMPLEMENTED"},
 };
 
 const char *ds_error_code_for_status(int http_status)

@@ -25,5 +25,4 @@ const char *ds_error_code_for_status(int http_status);
 ds_status ds_fail(struct ds_error *err, int http_status, const char *detail, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-
 #endif

@@ -266,8 +266,10 @@ size_t json_text_compact(const char *text, size_t len, char *out)
         char c = text[i];
         if (in_string) {
             out[o++] = c;
-            if (c == '\\' && i + 1 < len) out[o++] = text[++i];
-            else if (c == '"') in_string = false;
+            if (c == '\\' && i + 1 < len)
+                out[o++] = text[++i];
+            else if (c == '"')
+                in_string = false;
             continue;
         }
         if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;

@@ -141,7 +141,8 @@ static bool parent_of(struct json_object *root, const char *ptr, struct json_obj
     if (!pptr) return false;
     memcpy(pptr, ptr, plen);
     pptr[plen] = '\0';
-    bool ok = resolve_ex(root, pptr, parent, true) && decode_token(slash + 1, strlen(slash + 1), last, cap);
+    bool ok = resolve_ex(root, pptr, parent, true) &&
+              decode_token(slash + 1, strlen(slash + 1), last, cap);
     free(pptr);
     return ok && *parent != NULL;
 }
@@ -247,7 +248,8 @@ static ds_status apply_op(struct json_object **doc, struct json_object *op, size
     if (!json_object_is_type(op, json_type_object))
         return ds_fail(err, 400, NULL, "JSON Patch: operation %zu is not an object", i);
     bool has_nul = false;
-    const char *name = member_string(op, "op", &has_nul), *path = member_string(op, "path", &has_nul);
+    const char *name = member_string(op, "op", &has_nul),
+               *path = member_string(op, "path", &has_nul);
     const char *from = member_string(op, "from", &has_nul);
     if (has_nul)
         return ds_fail(err, 400, NULL, "JSON Patch: operation %zu has a NUL in op, path or from",

@@ -27,7 +27,7 @@ int migration_version_of(struct json_object *value);
 /* Runs *value (an object at version from) through steps[from .. n_steps-1] (steps[i] is step
  * i+1), setting _version after each. On failure *value is untouched and err names the step
  * that failed and why (409 MigrationFailed). */
-ds_status migration_run(struct json_object **value, const struct migration_step *steps,
-                        int n_steps, struct ds_error *err) DS_MUSTCHECK;
+ds_status migration_run(struct json_object **value, const struct migration_step *steps, int n_steps,
+                        struct ds_error *err) DS_MUSTCHECK;
 
 #endif

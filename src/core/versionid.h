@@ -1,8 +1,9 @@
 /* core/versionid.h — Roblox-shaped version ids:
- *   <16 hex digits>.<10 decimal digits>.<16 hex digits>.01  (e.g. 08D9E6A3F2188CFF.0000000001.08D9E6A3F2188CFF.01)
- *   key creation time (.NET ticks, hex) . version number (decimal) . version time (ticks, hex)
- * Strictly increasing per key (the version number grows by one per write), and equal ids
- * compare equal as text. Also used as the v2 revisionId and etag. */
+ *   <16 hex digits>.<10 decimal digits>.<16 hex digits>.01  (e.g.
+ * 08D9E6A3F2188CFF.0000000001.08D9E6A3F2188CFF.01) key creation time (.NET ticks, hex) . version
+ * number (decimal) . version time (ticks, hex) Strictly increasing per key (the version number
+ * grows by one per write), and equal ids compare equal as text. Also used as the v2 revisionId and
+ * etag. */
 #ifndef DS_CORE_VERSIONID_H
 #define DS_CORE_VERSIONID_H
 

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/assert.h"
 #include "http/cors.h"
-#include "http/fault_stage.h"
-#include "http/router.h"
+#include "http/route.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -42,12 +42,14 @@ const char *json_compact(struct json_object *obj, size_t *len)
 static void queue(struct ds_request *req, unsigned status, struct MHD_Response *resp,
                   const char *content_type)
 {
+    DS_ASSERT(!req->replied); /* one reply per request */
     if (req->replied) {
         log_error("second reply for %s %s ignored", req->method, req->path);
         if (resp) MHD_destroy_response(resp);
         return;
     }
-    if (fault_replace_success(req, status)) { /* an after_commit fault answers instead */
+    bool (*replace)(struct ds_request *, unsigned) = req->ctx->dispatch.replace_success;
+    if (replace && replace(req, status)) { /* an after_commit fault answers instead */
         if (resp) MHD_destroy_response(resp);
         return;
     }

@@ -17,10 +17,9 @@
 #include "core/auth.h"
 #include "core/clock.h"
 #include "http/park.h"
-#include "http/pipeline.h"
 #include "http/reply.h"
 #include "http/request.h"
-#include "http/router.h"
+#include "http/route.h"
 #include "http/wire_guard.h"
 #include "log.h"
 #include "metrics.h"
@@ -182,7 +181,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             reply_fail(req, 503, NULL, "The server is shutting down; retry.");
             return MHD_YES;
         }
-        pipeline_resume(req);
+        req->ctx->dispatch.resume(req);
         return MHD_YES;
     }
     if (req->replied) return MHD_YES;
@@ -191,7 +190,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (!req->body && !append_body(req, "", 0)) return MHD_NO;
-    pipeline_run(req);
+    req->ctx->dispatch.run(req);
     return req->close_now ? MHD_NO : MHD_YES;
 }
 

@@ -25,8 +25,8 @@ struct wire_guard;
 struct http_server {
     struct MHD_Daemon *daemon;
     struct wire_guard *wire; /* strict framing in front of libmicrohttpd (http/wire_guard.c) */
-    struct ds_ctx *ctx; /* borrowed */
-    uint16_t port;      /* the port actually bound */
+    struct ds_ctx *ctx;      /* borrowed */
+    uint16_t port;           /* the port actually bound */
 };
 
 ds_status http_server_start(struct http_server *srv, struct ds_ctx *ctx, const char *listen,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/assert.h"
 #include "log.h"
 
 PGconn *pg_connect(const char *conninfo)
@@ -130,6 +131,7 @@ struct pg_conn *pg_pool_acquire(struct pg_pool *pool, int timeout_ms, struct ds_
 
 void pg_pool_release(struct pg_pool *pool, struct pg_conn *c)
 {
+    DS_ASSERT(c >= pool->conns && c < pool->conns + pool->size); /* one of ours */
     if (c->conn && PQstatus(c->conn) == CONNECTION_OK &&
         PQtransactionStatus(c->conn) != PQTRANS_IDLE) {
         PGresult *r = PQexec(c->conn, "ROLLBACK");
@@ -138,6 +140,7 @@ void pg_pool_release(struct pg_pool *pool, struct pg_conn *c)
     }
     if (c->conn && PQstatus(c->conn) != CONNECTION_OK) c->ready = false;
     pthread_mutex_lock(&pool->mu);
+    DS_ASSERT(pool->n_free < pool->size); /* not released twice */
     pool->free_stack[pool->n_free++] = (size_t)(c - pool->conns);
     pthread_cond_signal(&pool->cv);
     pthread_mutex_unlock(&pool->mu);

@@ -29,12 +29,12 @@ struct budgets {
 /* What a check reports for the response headers and a refusal. */
 struct budget_verdict {
     bool allowed;
-    enum budget_type type;   /* the type checked (the refused one when !allowed) */
-    bool per_server;         /* the refusal came from the x-server-id budget */
+    enum budget_type type; /* the type checked (the refused one when !allowed) */
+    bool per_server;       /* the refusal came from the x-server-id budget */
     double limit_per_min;
     double remaining;
-    int64_t retry_after_us;  /* when refused */
-    int64_t reset_us;        /* until the bucket is full again */
+    int64_t retry_after_us; /* when refused */
+    int64_t reset_us;       /* until the bucket is full again */
 };
 
 void budgets_init(struct budgets *b, bool current_profile, const struct ds_clock *clock);

@@ -107,7 +107,7 @@ static ds_status load_store(struct pg_conn *db, const char *dir, const char *nam
         }
     }
     closedir(d);
-    qsort(steps, (size_t)count, sizeof steps[0], by_step);
+    if (count > 1) qsort(steps, (size_t)count, sizeof steps[0], by_step);
     for (int i = 0; st == DS_OK && i < count; i++) {
         if (steps[i].n != i + 1) {
             snprintf(err, cap, "%.3000s/%d.json is missing: steps must run from 1 without gaps",

@@ -33,8 +33,8 @@ ds_status migrations_load(struct pg_conn *db, int64_t universe, const char *data
     for (int i = 0; i < n; i++) {
         out->steps[i].step = (int)pg_i64(r, i, 0);
         struct ds_error why;
-        if (json_doc_parse(PQgetvalue(r, i, 1), (size_t)PQgetlength(r, i, 1),
-                           &out->steps[i].patch, &why) != DS_OK)
+        if (json_doc_parse(PQgetvalue(r, i, 1), (size_t)PQgetlength(r, i, 1), &out->steps[i].patch,
+                           &why) != DS_OK)
             out->steps[i].patch = NULL; /* stored by the admin API, which checked it */
         out->steps[i].backwards_compatible = pg_bool(r, i, 2);
         out->n = i + 1;

@@ -18,16 +18,15 @@ ds_status store_migrations_list(struct pg_conn *db, int64_t universe, const char
 /* Inserts or replaces step n inside a transaction the function holds itself, enforcing the
  * chain's rules: contiguous from 1 (n <= latest + 1), an applied step is never replaced.
  * Violations are 400 / 409. */
-ds_status store_migration_put(struct pg_conn *db, int64_t universe, const char *datastore,
-                              int step, const char *patch, bool backwards_compatible,
-                              int64_t now_us, struct ds_error *err) DS_MUSTCHECK;
+ds_status store_migration_put(struct pg_conn *db, int64_t universe, const char *datastore, int step,
+                              const char *patch, bool backwards_compatible, int64_t now_us,
+                              struct ds_error *err) DS_MUSTCHECK;
 /* Deletes step n: only the last step, only if never applied (404 / 409 otherwise). */
 ds_status store_migration_delete(struct pg_conn *db, int64_t universe, const char *datastore,
                                  int step, struct ds_error *err) DS_MUSTCHECK;
 
 /* Marks steps (from, to] applied (they migrated stored data). */
-ds_status store_migrations_mark_applied(struct pg_conn *db, int64_t universe,
-                                        const char *datastore, int from, int to,
-                                        struct ds_error *err) DS_MUSTCHECK;
+ds_status store_migrations_mark_applied(struct pg_conn *db, int64_t universe, const char *datastore,
+                                        int from, int to, struct ds_error *err) DS_MUSTCHECK;
 
 #endif

@@ -15,12 +15,10 @@
 #include "store/universes.h"
 
 const struct pg_statement *const store_statement_sets[] = {
-    service_state_statements, entries_statements,    datastores_statements,     ordered_statements,
-    locks_statements,         migrations_statements, migration_runs_statements, purge_statements,
-    faults_statements,
-    api_keys_statements,
-    transfer_statements,
-    universes_statements,
+    service_state_statements,  entries_statements,  datastores_statements,
+    ordered_statements,        locks_statements,    migrations_statements,
+    migration_runs_statements, purge_statements,    faults_statements,
+    api_keys_statements,       transfer_statements, universes_statements,
 };
 const size_t store_statement_set_count =
     sizeof store_statement_sets / sizeof store_statement_sets[0];

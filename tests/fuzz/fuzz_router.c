@@ -4,7 +4,7 @@
 
 #include "fuzz.h"
 #include "http/request.h"
-#include "http/router.h"
+#include "dispatch/router.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

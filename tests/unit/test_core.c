@@ -182,8 +182,21 @@ START_TEST(decimal_parsing)
     ck_assert(parse_decimal("-7", &v) && v == -7);
     ck_assert(parse_decimal("9223372036854775807", &v) && v == INT64_MAX);
     ck_assert(parse_decimal("-9223372036854775808", &v) && v == INT64_MIN);
-    const char *bad[] = {"", "+42", "0042", "-0", " 1", "1 ", "0x10", "0x1p3", "1e3", "1.0",
-                         "9223372036854775808", "-9223372036854775809", "-", "4a", NULL};
+    const char *bad[] = {"",
+                         "+42",
+                         "0042",
+                         "-0",
+                         " 1",
+                         "1 ",
+                         "0x10",
+                         "0x1p3",
+                         "1e3",
+                         "1.0",
+                         "9223372036854775808",
+                         "-9223372036854775809",
+                         "-",
+                         "4a",
+                         NULL};
     for (int i = 0; bad[i]; i++)
         ck_assert_msg(!parse_decimal(bad[i], &v), "'%s' accepted", bad[i]);
     ck_assert(!parse_decimal(NULL, &v));

@@ -1,5 +1,5 @@
-/* http/fault_stage.c — see fault_stage.h. */
-#include "http/fault_stage.h"
+/* dispatch/fault_stage.c — see fault_stage.h. */
+#include "dispatch/fault_stage.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #include "core/budget.h"
 #include "http/park.h"
 #include "http/reply.h"
-#include "http/router.h"
+#include "dispatch/router.h"
 #include "log.h"
 #include "metrics.h"
 #include "service/faults.h"

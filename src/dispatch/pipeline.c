@@ -1,9 +1,9 @@
-/* http/pipeline.c — the order a request flows through, in one table:
+/* dispatch/pipeline.c — the order a request flows through, in one table:
  *   route → authenticate → validate → authorize → budget → fault → database → handler
  * Each stage either lets the request continue or replies and stops it. Rules that must be
  * atomic with the write itself (preconditions, and the per-key checks that join later) are
  * not stages: they run inside the write transaction (service/entries.c). */
-#include "http/pipeline.h"
+#include "dispatch/pipeline.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -11,14 +11,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/assert.h"
 #include "core/budget.h"
 #include "core/limits.h"
-#include "http/auth_stage.h"
+#include "dispatch/auth_stage.h"
 #include "http/cors.h"
-#include "http/fault_stage.h"
+#include "dispatch/fault_stage.h"
 #include "http/reply.h"
 #include "service/budgets.h"
-#include "http/router.h"
+#include "dispatch/router.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -136,16 +137,18 @@ static const struct {
 
 static void run_from(struct ds_request *req, const char *first)
 {
-    size_t i = 0;
-    while (first && strcmp(stages[i].name, first) != 0)
+    size_t i = 0, n = sizeof stages / sizeof stages[0];
+    while (first && i < n && strcmp(stages[i].name, first) != 0)
         i++;
-    for (; i < sizeof stages / sizeof stages[0]; i++) {
+    DS_ASSERT(i < n); /* resuming names a stage of the table */
+    for (; i < n; i++) {
         if (!stages[i].run(req)) break;
     }
     if (req->db) { /* never held while parked */
         pg_pool_release(&req->ctx->pool, req->db);
         req->db = NULL;
     }
+    DS_ASSERT(req->replied || req->parked || req->close_now); /* every stage path replies */
     if (!req->replied && !req->parked && !req->close_now) {
         log_error("no reply from %s %s (handler bug)", req->method, req->path);
         reply_fail(req, 500, NULL, "The server produced no response.");

@@ -1,12 +1,12 @@
-/* http/auth_stage.c — see auth_stage.h. */
-#include "http/auth_stage.h"
+/* dispatch/auth_stage.c — see auth_stage.h. */
+#include "dispatch/auth_stage.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "core/auth.h"
 #include "http/reply.h"
-#include "http/router.h"
+#include "dispatch/router.h"
 #include "service/keyring.h"
 
 /* Roblox's gateway answer to a missing or unknown key (v1 and v2 alike). */

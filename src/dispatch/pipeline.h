@@ -1,6 +1,6 @@
-/* http/pipeline.h — runs a fully received request through the ordered stages. */
-#ifndef DS_HTTP_PIPELINE_H
-#define DS_HTTP_PIPELINE_H
+/* dispatch/pipeline.h — runs a fully received request through the ordered stages. */
+#ifndef DS_DISPATCH_PIPELINE_H
+#define DS_DISPATCH_PIPELINE_H
 
 #include "http/request.h"
 

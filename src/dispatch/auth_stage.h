@@ -1,10 +1,10 @@
-/* http/auth_stage.h — the pipeline's two auth stages. authenticate (right after routing):
+/* dispatch/auth_stage.h — the pipeline's two auth stages. authenticate (right after routing):
  * the data API needs a known key when the keyring says so (else 401 with Roblox's gateway
  * body), the admin API needs the admin key (a data key gets 403). authorize (after the
  * universe is validated): the key's universes, data stores and permissions must cover the
  * route (else 403 INSUFFICIENT_SCOPE in the family's error format). Keys are never logged. */
-#ifndef DS_HTTP_AUTH_STAGE_H
-#define DS_HTTP_AUTH_STAGE_H
+#ifndef DS_DISPATCH_AUTH_STAGE_H
+#define DS_DISPATCH_AUTH_STAGE_H
 
 #include <stdbool.h>
 

@@ -1,7 +1,8 @@
-/* http/router.c — the route table and the matcher. Adding an endpoint is adding one row
- * here (and to api/openapi.yaml: tests/integration/test_spec.c keeps the two in step).
+/* dispatch/router.c — the route table and the matcher. Adding an endpoint is adding one row
+ * here, to api/openapi.yaml and to a README route table (tests/contract/check-routes.mjs
+ * keeps the three in step).
  * Rows with a ":verb" come before the plain capture on the same path. */
-#include "http/router.h"
+#include "dispatch/router.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
-/* http/fault_stage.h — the pipeline's fault stage: describes a data API request to the
+/* dispatch/fault_stage.h — the pipeline's fault stage: describes a data API request to the
  * fault injector and carries out what fires, the way a real failure would look on the wire:
  * error and throttle replies in the family's error format, latency and timeout holds in the
  * parking lot (no worker thread held), drops as a closed connection, and after_commit as an
  * error reply that replaces the handler's success. */
-#ifndef DS_HTTP_FAULT_STAGE_H
-#define DS_HTTP_FAULT_STAGE_H
+#ifndef DS_DISPATCH_FAULT_STAGE_H
+#define DS_DISPATCH_FAULT_STAGE_H
 
 #include <stdbool.h>
 
