@@ -35,7 +35,7 @@ if [ -z "$URL" ]; then
   "$bin" --listen 127.0.0.1:0 --write-cooldown 0 "${db[@]}" >"$tmp/log" 2>&1 &
   pid=$!
   for _ in $(seq 300); do
-    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/log")
+    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/log" 2>/dev/null || true)
     [ -n "$port" ] && break
     kill -0 "$pid" 2>/dev/null || { cat "$tmp/log"; exit 1; }
     sleep 0.05

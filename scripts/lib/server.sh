@@ -6,7 +6,8 @@ pids=()
 
 ds_start() {
   local name=$1 port; shift
-  "$bin" --listen 127.0.0.1:0 "$@" >"$tmp/$name.log" 2>&1 &
+  : >"$tmp/$name.log" # now, not in the background shell: never read an earlier server's port
+  "$bin" --listen 127.0.0.1:0 "$@" >>"$tmp/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 600); do
     # (the log may not exist yet: the background shell opens it)

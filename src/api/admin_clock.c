@@ -10,7 +10,7 @@
 #include "api/views.h"
 #include "core/clock.h"
 #include "http/reply.h"
-#include "store/service_state.h"
+#include "service/shared_clock.h"
 
 static void reply_clock(struct ds_request *req)
 {
@@ -50,12 +50,6 @@ static struct json_object *body_member_or_reply(struct ds_request *req, const ch
     return v;
 }
 
-static void adopt(struct ds_request *req, int64_t virtual_us)
-{
-    if (clock_observe_virtual(&req->ctx->clock, virtual_us)) ctx_clock_changed(req->ctx);
-    reply_clock(req);
-}
-
 void admin_clock_advance(struct ds_request *req)
 {
     struct json_object *doc;
@@ -69,13 +63,11 @@ void admin_clock_advance(struct ds_request *req)
         reply_fail(req, 400, NULL, "seconds must be a number from 0 to 1e10 (never backwards).");
         return;
     }
-    int64_t virtual_us;
     struct ds_error err;
-    if (store_clock_advance(req->db, (int64_t)llround(secs * 1e6), clock_now_us(&req->ctx->clock),
-                            &virtual_us, &err) != DS_OK)
+    if (shared_clock_advance(req->ctx, req->db, (int64_t)llround(secs * 1e6), &err) != DS_OK)
         reply_error(req, &err);
     else
-        adopt(req, virtual_us);
+        reply_clock(req);
 }
 
 void admin_clock_set(struct ds_request *req)
@@ -96,10 +88,9 @@ void admin_clock_set(struct ds_request *req)
         reply_fail(req, 400, NULL, "The clock never goes backwards; it is already later.");
         return;
     }
-    int64_t virtual_us;
     struct ds_error err;
-    if (store_clock_raise(req->db, t, &virtual_us, &err) != DS_OK)
+    if (shared_clock_raise(req->ctx, req->db, t, &err) != DS_OK)
         reply_error(req, &err);
     else
-        adopt(req, virtual_us);
+        reply_clock(req);
 }

@@ -12,14 +12,14 @@
 #include "core/faults.h"
 #include "core/limits.h"
 #include "http/reply.h"
+#include "service/fault_rules.h"
 #include "service/faults.h"
-#include "store/faults.h"
 
 /* Reloads the cache from the database; replies on failure. */
 static bool reload_or_reply(struct ds_request *req)
 {
     struct ds_error err;
-    if (faults_reload(req->ctx->faults, req->db->conn, &err) == DS_OK) return true;
+    if (fault_rules_reload(req->ctx, req->db, &err) == DS_OK) return true;
     reply_error(req, &err);
     return false;
 }
@@ -72,28 +72,21 @@ void admin_faults_create(struct ds_request *req)
         reply_error(req, &err);
         return;
     }
-    struct json_object *def = fault_rule_to_json(&rule);
-    const char *text = def ? json_object_to_json_string_ext(def, JSON_C_TO_STRING_PLAIN) : NULL;
     int64_t id = 0;
-    st = text ? store_fault_insert(req->db, text, now, &id, &err)
-              : ds_fail(&err, 500, NULL, "Out of memory.");
-    json_object_put(def);
-    if (st != DS_OK) {
+    if (fault_rules_add(req->ctx, req->db, &rule, now, &id, &err) != DS_OK)
         reply_error(req, &err);
-        return;
-    }
-    if (reload_or_reply(req)) reply_rule(req, id);
+    else
+        reply_rule(req, id);
 }
 
 void admin_faults_clear(struct ds_request *req)
 {
     int64_t deleted;
     struct ds_error err;
-    if (store_fault_clear(req->db, &deleted, &err) != DS_OK) {
+    if (fault_rules_clear(req->ctx, req->db, &deleted, &err) != DS_OK) {
         reply_error(req, &err);
         return;
     }
-    if (!reload_or_reply(req)) return;
     struct json_object *o = json_object_new_object();
     if (o) json_object_object_add(o, "deleted", json_object_new_int64(deleted));
     reply_json(req, 200, o);
@@ -110,11 +103,10 @@ void admin_fault_delete(struct ds_request *req)
     int64_t id, deleted;
     struct ds_error err;
     if (!rule_id_or_reply(req, &id)) return;
-    if (store_fault_delete(req->db, id, &deleted, &err) != DS_OK) {
+    if (fault_rules_delete(req->ctx, req->db, id, &deleted, &err) != DS_OK) {
         reply_error(req, &err);
         return;
     }
-    if (!reload_or_reply(req)) return;
     if (!deleted)
         reply_fail(req, 404, NULL, "There is no fault rule %lld.", (long long)id);
     else
@@ -135,11 +127,10 @@ void admin_faults_seed(struct ds_request *req)
         return;
     }
     struct ds_error err;
-    if (store_fault_set_seed(req->db, seed, &err) != DS_OK) {
+    if (fault_rules_seed(req->ctx, req->db, seed, &err) != DS_OK) {
         reply_error(req, &err);
         return;
     }
-    if (!reload_or_reply(req)) return;
     struct json_object *o = json_object_new_object();
     if (o) json_object_object_add(o, "seed", json_object_new_int64(seed));
     reply_json(req, 200, o);

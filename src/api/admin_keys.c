@@ -1,6 +1,5 @@
-/* api/admin_keys.c — see admin_keys.h. Changes are announced to every instance by
- * PostgreSQL; this instance reloads before answering, so a created key works here at once
- * and a deleted one stops working here at once (elsewhere within milliseconds). */
+/* api/admin_keys.c — see admin_keys.h: parses and shows keys; service/api_keys.c stores,
+ * lists and revokes them (and reloads this instance's keyring before answering). */
 #include "api/admin_keys.h"
 
 #include <errno.h>
@@ -15,16 +14,7 @@
 #include "core/digest.h"
 #include "core/limits.h"
 #include "http/reply.h"
-#include "service/keyring.h"
-#include "store/api_keys.h"
-
-static bool reload_or_reply(struct ds_request *req)
-{
-    struct ds_error err;
-    if (keyring_reload(req->ctx->keyring, req->db->conn, &err) == DS_OK) return true;
-    reply_error(req, &err);
-    return false;
-}
+#include "service/api_keys.h"
 
 /* {"id","keyPrefix",scope…,"createTime"}; NULL on OOM. */
 static struct json_object *key_view(int64_t id, const char *prefix, const struct auth_scope *scope,
@@ -92,58 +82,42 @@ void admin_keys_create(struct ds_request *req)
     json_object_put(doc);
     if (!have_key) return;
 
-    char hash[65], prefix[12];
-    keyring_hash_hex(key, hash);
-    keyring_prefix(key, prefix);
-    struct json_object *scope_json = auth_scope_to_json(&scope);
-    const char *scope_text =
-        scope_json ? json_object_to_json_string_ext(scope_json, JSON_C_TO_STRING_PLAIN) : NULL;
+    char prefix[12];
     int64_t now = clock_now_us(&req->ctx->clock), id = 0;
-    ds_status st = scope_text
-                       ? store_api_key_insert(req->db, hash, prefix, scope_text, now, &id, &err)
-                       : ds_fail(&err, 500, NULL, "Out of memory.");
-    json_object_put(scope_json);
-    if (st != DS_OK) {
-        reply_error(req, &err);
-        return;
-    }
-    if (!id) {
+    ds_status st = api_keys_create(req->ctx, req->db, key, &scope, now, &id, prefix, &err);
+    if (st == DS_OK && !id) {
+        explicit_bzero(key, sizeof key);
         reply_fail(req, 409, NULL, "This key already exists.");
         return;
     }
-    if (!reload_or_reply(req)) return;
+    if (st != DS_OK) {
+        explicit_bzero(key, sizeof key);
+        reply_error(req, &err);
+        return;
+    }
     struct json_object *o = key_view(id, prefix, &scope, now);
     if (o) json_object_object_add(o, "key", json_object_new_string(key)); /* shown once */
     explicit_bzero(key, sizeof key);
     reply_json(req, 200, o);
 }
 
+static bool add_key_view(const struct api_key_view *key, void *arg)
+{
+    struct json_object *k = key_view(key->id, key->prefix, key->scope, key->created_us);
+    return k && json_object_array_add(arg, k) == 0;
+}
+
 void admin_keys_list(struct ds_request *req)
 {
     struct ds_error err;
-    PGresult *res = store_api_keys_load(req->db->conn, &err);
-    if (!res) {
-        reply_error(req, &err);
-        return;
-    }
     struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
-    bool ok = o && arr;
-    for (int i = 0; ok && i < PQntuples(res); i++) {
-        struct api_key_row row;
-        store_api_key_row(res, i, &row);
-        struct json_object *doc = json_tokener_parse(row.scope);
-        struct auth_scope scope;
-        if (auth_scope_parse(doc, NULL, &scope, &err) == DS_OK) {
-            struct json_object *k = key_view(row.id, row.prefix, &scope, row.created_us);
-            ok = k && json_object_array_add(arr, k) == 0;
-        }
-        json_object_put(doc);
-    }
-    PQclear(res);
-    if (!ok) {
+    if (!o || !arr || api_keys_list(req->db, add_key_view, arr, &err) != DS_OK) {
         json_object_put(o);
         json_object_put(arr);
-        reply_fail(req, 500, NULL, "Out of memory.");
+        if (o && arr)
+            reply_error(req, &err);
+        else
+            reply_fail(req, 500, NULL, "Out of memory.");
         return;
     }
     json_object_object_add(o, "apiKeys", arr);
@@ -160,11 +134,10 @@ void admin_key_delete(struct ds_request *req)
     }
     bool deleted;
     struct ds_error err;
-    if (store_api_key_delete(req->db, id, &deleted, &err) != DS_OK) {
+    if (api_keys_revoke(req->ctx, req->db, id, &deleted, &err) != DS_OK) {
         reply_error(req, &err);
         return;
     }
-    if (!reload_or_reply(req)) return;
     if (!deleted)
         reply_fail(req, 404, NULL, "There is no API key %lld.", (long long)id);
     else

@@ -12,9 +12,7 @@
 #include "core/limits.h"
 #include "core/migrate.h"
 #include "http/reply.h"
-#include "pg/query.h"
-#include "store/migration_runs.h"
-#include "store/migrations.h"
+#include "service/migrations.h"
 
 #define MAX_STEP 100000
 
@@ -37,27 +35,35 @@ static bool name_and_step_or_reply(struct ds_request *req, const char **ds, int 
     return true;
 }
 
+/* {"step","patch","backwardsCompatible","applied"} onto the array arg. */
+static bool add_step_view(const struct migration_step_row *row, void *arg)
+{
+    struct json_object *s = json_object_new_object();
+    if (!s) return false;
+    json_object_object_add(s, "step", json_object_new_int(row->step));
+    json_object_object_add(s, "patch", json_tokener_parse(row->patch));
+    json_object_object_add(s, "backwardsCompatible",
+                           json_object_new_boolean(row->backwards_compatible));
+    json_object_object_add(s, "applied", json_object_new_boolean(row->applied));
+    return json_object_array_add(arg, s) == 0;
+}
+
 void admin_migrations_get(struct ds_request *req)
 {
     const char *ds;
     if (!name_and_step_or_reply(req, &ds, NULL)) return;
-    PGresult *r;
     struct ds_error err;
-    if (store_migrations_list(req->db, req->universe_id, ds, &r, &err) != DS_OK) {
-        reply_error(req, &err);
+    struct json_object *steps = json_object_new_array();
+    if (!steps ||
+        migrations_steps(req->db, req->universe_id, ds, add_step_view, steps, &err) != DS_OK) {
+        json_object_put(steps);
+        if (steps)
+            reply_error(req, &err);
+        else
+            reply_fail(req, 500, NULL, "Out of memory.");
         return;
     }
-    struct json_object *steps = json_object_new_array();
-    int n = PQntuples(r);
-    for (int i = 0; i < n; i++) {
-        struct json_object *s = json_object_new_object();
-        json_object_object_add(s, "step", json_object_new_int((int)pg_i64(r, i, 0)));
-        json_object_object_add(s, "patch", json_tokener_parse(PQgetvalue(r, i, 1)));
-        json_object_object_add(s, "backwardsCompatible", json_object_new_boolean(pg_bool(r, i, 2)));
-        json_object_object_add(s, "applied", json_object_new_boolean(pg_bool(r, i, 3)));
-        json_object_array_add(steps, s);
-    }
-    PQclear(r);
+    int n = (int)json_object_array_length(steps);
     struct json_object *o = json_object_new_object();
     json_object_object_add(o, "dataStore", json_object_new_string(ds));
     json_object_object_add(o, "latestVersion", json_object_new_int(n));
@@ -90,7 +96,7 @@ void admin_migration_put(struct ds_request *req)
     }
     size_t text_len;
     const char *text = json_doc_text(patch, &text_len); /* the patch's own bytes */
-    ds_status st = store_migration_put(req->db, req->universe_id, ds, step, text, compatible,
+    ds_status st = migrations_put_step(req->db, req->universe_id, ds, step, text, compatible,
                                        clock_now_us(&req->ctx->clock), &err);
     if (st != DS_OK) {
         json_object_put(doc);
@@ -112,7 +118,7 @@ void admin_migration_delete(struct ds_request *req)
     int step = 0;
     if (!name_and_step_or_reply(req, &ds, &step)) return;
     struct ds_error err;
-    if (store_migration_delete(req->db, req->universe_id, ds, step, &err) != DS_OK)
+    if (migrations_delete_step(req->db, req->universe_id, ds, step, &err) != DS_OK)
         reply_error(req, &err);
     else
         reply_json(req, 200, json_object_new_object());
@@ -122,29 +128,30 @@ void admin_migration_delete(struct ds_request *req)
  * "ratePerSecond","errors":[{"scope","key","reason"}]}. */
 static void reply_run(struct ds_request *req, const char *ds)
 {
-    PGresult *r;
+    struct migration_run run;
     struct ds_error err;
-    if (store_run_get(req->db, req->universe_id, ds, &r, &err) != DS_OK) {
+    if (migrations_run_status(req->db, req->universe_id, ds, &run, &err) != DS_OK) {
         reply_error(req, &err);
         return;
     }
-    if (PQntuples(r) == 0) {
-        PQclear(r);
+    if (!run.found) {
+        migration_run_clear(&run);
         reply_fail(req, 404, NULL, "This data store has no migration run.");
         return;
     }
-    int64_t done = pg_i64(r, 0, 3), elapsed_us = pg_i64(r, 0, 8) - pg_i64(r, 0, 7);
+    int64_t elapsed_us = run.updated_us - run.started_us;
     struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "state", json_object_new_string(PQgetvalue(r, 0, 1)));
-    json_object_object_add(o, "targetVersion", json_object_new_int((int)pg_i64(r, 0, 0)));
-    json_object_object_add(o, "total", json_object_new_int64(pg_i64(r, 0, 2)));
-    json_object_object_add(o, "done", json_object_new_int64(done));
-    json_object_object_add(o, "failed", json_object_new_int64(pg_i64(r, 0, 4)));
-    json_object_object_add(o, "skippedLocked", json_object_new_int64(pg_i64(r, 0, 5)));
-    json_object_object_add(o, "ratePerSecond",
-                           json_object_new_double(elapsed_us > 0 ? done * 1e6 / elapsed_us : 0));
-    json_object_object_add(o, "errors", json_tokener_parse(PQgetvalue(r, 0, 6)));
-    PQclear(r);
+    json_object_object_add(o, "state", json_object_new_string(run.state));
+    json_object_object_add(o, "targetVersion", json_object_new_int(run.target_version));
+    json_object_object_add(o, "total", json_object_new_int64(run.total));
+    json_object_object_add(o, "done", json_object_new_int64(run.done));
+    json_object_object_add(o, "failed", json_object_new_int64(run.failed));
+    json_object_object_add(o, "skippedLocked", json_object_new_int64(run.skipped_locked));
+    json_object_object_add(
+        o, "ratePerSecond",
+        json_object_new_double(elapsed_us > 0 ? (double)run.done * 1e6 / (double)elapsed_us : 0));
+    json_object_object_add(o, "errors", json_tokener_parse(run.errors));
+    migration_run_clear(&run);
     reply_json(req, 200, o);
 }
 
@@ -152,20 +159,9 @@ void admin_migration_run_start(struct ds_request *req)
 {
     const char *ds;
     if (!name_and_step_or_reply(req, &ds, NULL)) return;
-    PGresult *chain;
     struct ds_error err;
-    if (store_migrations_list(req->db, req->universe_id, ds, &chain, &err) != DS_OK) {
-        reply_error(req, &err);
-        return;
-    }
-    int latest = PQntuples(chain);
-    PQclear(chain);
-    if (latest == 0) {
-        reply_fail(req, 400, NULL, "This data store has no migration chain to run.");
-        return;
-    }
-    if (store_run_start(req->db, req->universe_id, ds, latest, clock_now_us(&req->ctx->clock),
-                        &err) != DS_OK) {
+    if (migrations_run_start(req->db, req->universe_id, ds, clock_now_us(&req->ctx->clock), &err) !=
+        DS_OK) {
         reply_error(req, &err);
         return;
     }

@@ -8,10 +8,8 @@
 #include "api/params.h"
 #include "config.h"
 #include "http/reply.h"
-#include "service/fault_events.h"
-#include "service/faults.h"
 #include "service/keyring.h"
-#include "store/transfer.h"
+#include "service/reset.h"
 
 static bool reset_allowed(struct ds_ctx *ctx)
 {
@@ -47,7 +45,7 @@ void admin_reset(struct ds_request *req)
     struct json_object *out = json_object_new_object();
     if (one) {
         int64_t entries = 0;
-        if (store_reset_universe(req->db, universe, &entries, &err) != DS_OK) {
+        if (reset_universe(req->db, universe, &entries, &err) != DS_OK) {
             json_object_put(out);
             reply_error(req, &err);
             return;
@@ -55,13 +53,11 @@ void admin_reset(struct ds_request *req)
         json_object_object_add(out, "universe", json_object_new_int64(universe));
         json_object_object_add(out, "deletedEntries", json_object_new_int64(entries));
     } else {
-        if (store_reset_all(req->db, &err) != DS_OK ||
-            faults_reload(req->ctx->faults, req->db->conn, &err) != DS_OK) {
+        if (reset_everything(req->ctx, req->db, &err) != DS_OK) {
             json_object_put(out);
             reply_error(req, &err);
             return;
         }
-        fault_events_clear(&req->ctx->faults->events);
         json_object_object_add(out, "reset", json_object_new_string("everything"));
     }
     reply_json(req, 200, out);

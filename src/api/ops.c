@@ -6,8 +6,7 @@
 #include <json-c/json.h>
 
 #include "http/reply.h"
-#include "pg/schema.h"
-#include "store/service_state.h"
+#include "service/health.h"
 
 void ops_healthz(struct ds_request *req)
 {
@@ -32,13 +31,15 @@ void ops_readyz(struct ds_request *req)
         reply_fail(req, 503, NULL, "The server is shutting down.");
         return;
     }
-    if (store_schema_version(req->db, &version, &err) != DS_OK) {
+    int latest;
+    bool current;
+    if (health_schema(req->db, &version, &latest, &current, &err) != DS_OK) {
         reply_error(req, &err);
         return;
     }
-    if (version < schema_latest_version()) {
+    if (!current) {
         reply_fail(req, 503, NULL, "Database schema is at version %d; this build needs %d.",
-                   version, schema_latest_version());
+                   version, latest);
         return;
     }
     struct json_object *o = json_object_new_object();

@@ -10,7 +10,8 @@
 
 #include "context.h"
 #include "core/error.h"
-#include "pg/pool.h"
+
+struct pg_conn; /* the request only holds one (pg/pool.h) */
 
 #define REQ_MAX_PARAMS 8
 #define REQ_MAX_QUERY 64

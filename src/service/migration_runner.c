@@ -23,15 +23,16 @@ static bool run_batch(struct ds_ctx *ctx, struct pg_conn *db, int64_t universe,
                       const char *datastore, bool *more)
 {
     struct ds_error err;
-    PGresult *run = NULL, *batch = NULL;
+    PGresult *batch = NULL;
+    struct migration_run run = {0};
     struct migration_chain chain = {0};
     bool ok = false;
-    if (store_run_get(db, universe, datastore, &run, &err) != DS_OK || PQntuples(run) != 1 ||
+    if (store_run_get(db, universe, datastore, &run, &err) != DS_OK || !run.found ||
         migrations_load(db, universe, datastore, &chain, &err) != DS_OK)
         goto out;
     int target = chain.n;
-    if (store_run_batch(db, universe, datastore, target, PQgetvalue(run, 0, 9),
-                        PQgetvalue(run, 0, 10), BATCH, &batch, &err) != DS_OK)
+    if (store_run_batch(db, universe, datastore, target, run.cursor_scope, run.cursor_key, BATCH,
+                        &batch, &err) != DS_OK)
         goto out;
     int n = PQntuples(batch);
     int64_t done = 0, failed = 0, skipped = 0;
@@ -65,8 +66,8 @@ static bool run_batch(struct ds_ctx *ctx, struct pg_conn *db, int64_t universe,
             break;
         }
     }
-    const char *scope = n ? PQgetvalue(batch, n - 1, 0) : PQgetvalue(run, 0, 9);
-    const char *key = n ? PQgetvalue(batch, n - 1, 1) : PQgetvalue(run, 0, 10);
+    const char *scope = n ? PQgetvalue(batch, n - 1, 0) : run.cursor_scope;
+    const char *key = n ? PQgetvalue(batch, n - 1, 1) : run.cursor_key;
     bool finished = PQntuples(batch) < BATCH && n == PQntuples(batch);
     *more = !finished;
     ok = store_run_progress(db, universe, datastore, done, failed, skipped, scope, key,
@@ -77,7 +78,7 @@ out:
     if (!ok) log_warn("migration run %s: %s", datastore, err.message);
     migration_chain_free(&chain);
     PQclear(batch);
-    PQclear(run);
+    migration_run_clear(&run);
     return ok;
 }
 

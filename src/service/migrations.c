@@ -7,8 +7,6 @@
 #include "core/json_doc.h"
 #include "core/json_text.h"
 #include "core/limits.h"
-#include "pg/query.h"
-#include "store/migrations.h"
 
 void migration_chain_free(struct migration_chain *c)
 {
@@ -18,29 +16,75 @@ void migration_chain_free(struct migration_chain *c)
     memset(c, 0, sizeof *c);
 }
 
+/* Appends one stored step to the chain being loaded. */
+static bool add_step(const struct migration_step_row *row, void *arg)
+{
+    struct migration_chain *c = arg;
+    struct migration_step *grown = realloc(c->steps, (size_t)(c->n + 1) * sizeof *c->steps);
+    if (!grown) return false;
+    c->steps = grown;
+    struct migration_step *s = &c->steps[c->n];
+    memset(s, 0, sizeof *s);
+    s->step = row->step;
+    struct ds_error why;
+    if (json_doc_parse(row->patch, row->patch_len, &s->patch, &why) != DS_OK)
+        s->patch = NULL; /* stored by the admin API, which checked it */
+    s->backwards_compatible = row->backwards_compatible;
+    c->n++;
+    return true;
+}
+
 ds_status migrations_load(struct pg_conn *db, int64_t universe, const char *datastore,
                           struct migration_chain *out, struct ds_error *err)
 {
     memset(out, 0, sizeof *out);
-    PGresult *r;
-    if (store_migrations_list(db, universe, datastore, &r, err) != DS_OK) return DS_ERR;
-    int n = PQntuples(r);
-    out->steps = n ? calloc((size_t)n, sizeof *out->steps) : NULL;
-    if (n && !out->steps) {
-        PQclear(r);
-        return ds_fail(err, 500, NULL, "out of memory");
-    }
-    for (int i = 0; i < n; i++) {
-        out->steps[i].step = (int)pg_i64(r, i, 0);
-        struct ds_error why;
-        if (json_doc_parse(PQgetvalue(r, i, 1), (size_t)PQgetlength(r, i, 1), &out->steps[i].patch,
-                           &why) != DS_OK)
-            out->steps[i].patch = NULL; /* stored by the admin API, which checked it */
-        out->steps[i].backwards_compatible = pg_bool(r, i, 2);
-        out->n = i + 1;
-    }
-    PQclear(r);
-    return DS_OK;
+    if (store_migration_steps(db, universe, datastore, add_step, out, err) == DS_OK) return DS_OK;
+    migration_chain_free(out);
+    return DS_ERR;
+}
+
+ds_status migrations_steps(struct pg_conn *db, int64_t universe, const char *datastore,
+                           migration_step_fn fn, void *arg, struct ds_error *err)
+{
+    return store_migration_steps(db, universe, datastore, fn, arg, err);
+}
+
+ds_status migrations_put_step(struct pg_conn *db, int64_t universe, const char *datastore, int step,
+                              const char *patch, bool backwards_compatible, int64_t now_us,
+                              struct ds_error *err)
+{
+    return store_migration_put(db, universe, datastore, step, patch, backwards_compatible, now_us,
+                               err);
+}
+
+ds_status migrations_delete_step(struct pg_conn *db, int64_t universe, const char *datastore,
+                                 int step, struct ds_error *err)
+{
+    return store_migration_delete(db, universe, datastore, step, err);
+}
+
+static bool count_step(const struct migration_step_row *row, void *arg)
+{
+    (void)row;
+    ++*(int *)arg;
+    return true;
+}
+
+ds_status migrations_run_start(struct pg_conn *db, int64_t universe, const char *datastore,
+                               int64_t now_us, struct ds_error *err)
+{
+    int latest = 0;
+    if (store_migration_steps(db, universe, datastore, count_step, &latest, err) != DS_OK)
+        return DS_ERR;
+    if (latest == 0)
+        return ds_fail(err, 400, NULL, "This data store has no migration chain to run.");
+    return store_run_start(db, universe, datastore, latest, now_us, err);
+}
+
+ds_status migrations_run_status(struct pg_conn *db, int64_t universe, const char *datastore,
+                                struct migration_run *out, struct ds_error *err)
+{
+    return store_run_get(db, universe, datastore, out, err);
 }
 
 ds_status migrations_apply_text(const struct migration_chain *c, const char *text, size_t len,

@@ -1,6 +1,8 @@
 /* store/migration_runs.c — SQL for migration_runs. */
 #include "store/migration_runs.h"
 
+#include <string.h>
+
 #include "pg/query.h"
 
 #define RUN "universe_id = $1 AND datastore = $2"
@@ -45,15 +47,37 @@ ds_status store_run_start(struct pg_conn *db, int64_t universe, const char *data
     return pg_exec(db, "run_start", &p, err);
 }
 
-ds_status store_run_get(struct pg_conn *db, int64_t universe, const char *datastore, PGresult **out,
-                        struct ds_error *err)
+ds_status store_run_get(struct pg_conn *db, int64_t universe, const char *datastore,
+                        struct migration_run *out, struct ds_error *err)
 {
+    memset(out, 0, sizeof *out);
     struct pg_params p;
     pgp_init(&p);
     pgp_i64(&p, universe);
     pgp_text(&p, datastore);
-    *out = pg_run(db, "run_get", &p, err);
-    return *out ? DS_OK : DS_ERR;
+    PGresult *r = pg_run(db, "run_get", &p, err);
+    if (!r) return DS_ERR;
+    out->res = r;
+    out->found = PQntuples(r) == 1;
+    if (!out->found) return DS_OK;
+    out->target_version = (int)pg_i64(r, 0, 0);
+    out->state = PQgetvalue(r, 0, 1);
+    out->total = pg_i64(r, 0, 2);
+    out->done = pg_i64(r, 0, 3);
+    out->failed = pg_i64(r, 0, 4);
+    out->skipped_locked = pg_i64(r, 0, 5);
+    out->errors = PQgetvalue(r, 0, 6);
+    out->started_us = pg_i64(r, 0, 7);
+    out->updated_us = pg_i64(r, 0, 8);
+    out->cursor_scope = PQgetvalue(r, 0, 9);
+    out->cursor_key = PQgetvalue(r, 0, 10);
+    return DS_OK;
+}
+
+void migration_run_clear(struct migration_run *run)
+{
+    PQclear(run->res);
+    memset(run, 0, sizeof *run);
 }
 
 ds_status store_runs_running(struct pg_conn *db, PGresult **out, struct ds_error *err)

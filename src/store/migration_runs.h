@@ -13,10 +13,20 @@ extern const struct pg_statement migration_runs_statements[];
 /* Starts (or restarts, when finished) the run of a data store toward target. */
 ds_status store_run_start(struct pg_conn *db, int64_t universe, const char *datastore, int target,
                           int64_t now_us, struct ds_error *err) DS_MUSTCHECK;
-/* The run's row: 0 target_version, 1 state, 2 total, 3 done, 4 failed, 5 skipped_locked,
- * 6 errors, 7 started_us, 8 updated_us, 9 cursor_scope, 10 cursor_key; none if never run. */
-ds_status store_run_get(struct pg_conn *db, int64_t universe, const char *datastore, PGresult **out,
-                        struct ds_error *err) DS_MUSTCHECK;
+/* A data store's eager migration run. The strings live in res (migration_run_clear). */
+struct migration_run {
+    PGresult *res;
+    bool found; /* false: never run */
+    int target_version;
+    const char *state; /* running | finished */
+    int64_t total, done, failed, skipped_locked;
+    const char *errors; /* JSON array text */
+    int64_t started_us, updated_us;
+    const char *cursor_scope, *cursor_key; /* the last entry worked on */
+};
+ds_status store_run_get(struct pg_conn *db, int64_t universe, const char *datastore,
+                        struct migration_run *out, struct ds_error *err) DS_MUSTCHECK;
+void migration_run_clear(struct migration_run *run);
 /* Running runs: 0 universe_id, 1 datastore. */
 ds_status store_runs_running(struct pg_conn *db, PGresult **out, struct ds_error *err) DS_MUSTCHECK;
 /* The next entries behind target after the cursor: 0 scope, 1 key. */

@@ -36,15 +36,23 @@ const struct pg_statement migrations_statements[] = {
     {NULL, NULL},
 };
 
-ds_status store_migrations_list(struct pg_conn *db, int64_t universe, const char *datastore,
-                                PGresult **out, struct ds_error *err)
+ds_status store_migration_steps(struct pg_conn *db, int64_t universe, const char *datastore,
+                                migration_step_fn fn, void *arg, struct ds_error *err)
 {
     struct pg_params p;
     pgp_init(&p);
     pgp_i64(&p, universe);
     pgp_text(&p, datastore);
-    *out = pg_run(db, "migrations_list", &p, err);
-    return *out ? DS_OK : DS_ERR;
+    PGresult *r = pg_run(db, "migrations_list", &p, err);
+    if (!r) return DS_ERR;
+    bool more = true;
+    for (int i = 0; more && i < PQntuples(r); i++) {
+        struct migration_step_row row = {(int)pg_i64(r, i, 0), PQgetvalue(r, i, 1), pg_len(r, i, 1),
+                                         pg_bool(r, i, 2), pg_bool(r, i, 3)};
+        more = fn(&row, arg);
+    }
+    PQclear(r);
+    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
 }
 
 /* BEGIN; lock the chain; read the latest step, whether step is applied and whether it

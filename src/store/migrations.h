@@ -11,10 +11,19 @@
 
 extern const struct pg_statement migrations_statements[];
 
-/* The chain in step order. Columns: 0 step, 1 patch (JSON text), 2 backwards_compatible,
- * 3 applied. */
-ds_status store_migrations_list(struct pg_conn *db, int64_t universe, const char *datastore,
-                                PGresult **out, struct ds_error *err) DS_MUSTCHECK;
+/* One step of a chain; the strings are valid during the callback only. */
+struct migration_step_row {
+    int step;
+    const char *patch; /* JSON text */
+    size_t patch_len;
+    bool backwards_compatible, applied;
+};
+typedef bool (*migration_step_fn)(const struct migration_step_row *row,
+                                  void *arg); /* false: stop */
+
+/* The chain's steps in order, each passed to fn (stopping when it returns false: 500). */
+ds_status store_migration_steps(struct pg_conn *db, int64_t universe, const char *datastore,
+                                migration_step_fn fn, void *arg, struct ds_error *err) DS_MUSTCHECK;
 /* Inserts or replaces step n inside a transaction the function holds itself, enforcing the
  * chain's rules: contiguous from 1 (n <= latest + 1), an applied step is never replaced.
  * Violations are 400 / 409. */

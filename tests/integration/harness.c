@@ -89,21 +89,28 @@ bool proc_spawn_as(struct ds_proc *p, const char *const *args, int uid, int gid)
     for (int i = 0; args && args[i] && n < 62; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
+    /* Truncated here, before fork: the path may hold a log of an earlier run whose test
+     * process had the same pid, and proc_wait_ready must never read its port. */
+    int fd = open(p->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return false;
+    if (uid >= 0 && fchown(fd, (uid_t)uid, (gid_t)gid) != 0) {
+        close(fd);
+        return false;
+    }
     pid_t pid = fork();
-    if (pid < 0) return false;
+    if (pid < 0) {
+        close(fd);
+        return false;
+    }
     if (pid == 0) {
-        int fd = open(p->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) {
-            if (uid >= 0 && fchown(fd, (uid_t)uid, (gid_t)gid) != 0) _exit(126);
-            dup2(fd, STDERR_FILENO);
-            dup2(fd, STDOUT_FILENO);
-            close(fd);
-        }
+        dup2(fd, STDERR_FILENO);
+        dup2(fd, STDOUT_FILENO);
         if (uid >= 0 && (setgid((gid_t)gid) != 0 || setuid((uid_t)uid) != 0)) _exit(126);
         unsetenv("DATABASE_URL"); /* servers get their database from --database-url only */
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }
+    close(fd);
     p->pid = pid;
     return true;
 }

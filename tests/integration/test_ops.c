@@ -452,6 +452,40 @@ START_TEST(universes_listing)
 }
 END_TEST
 
+/* POST /admin/v1/reset with {} deletes every universe's data and every fault rule
+ * (answering {"reset":"everything"}); API keys and the clock stay. Runs last in the suite. */
+START_TEST(reset_everything_wipes_data_and_rules)
+{
+    long long u = unique_universe();
+    char *entry = strdup(url_of(&srv,
+                                "/datastores/v1/universes/%lld/standard-datastores/datastore/"
+                                "entries/entry?datastoreName=Gone&entryKey=k",
+                                u)); /* url_of's buffer is reused */
+    ck_assert_ptr_nonnull(entry);
+    struct http_resp r = http_do("POST", entry, "1", 1, NULL);
+    ck_assert_int_eq(r.status, 200);
+    http_free(&r);
+    const char *rule = "{\"match\":{\"universe\":1},\"effect\":{\"type\":\"error\"}}";
+    r = http_do("POST", url_of(&srv, "/admin/v1/faults"), rule, strlen(rule), NULL);
+    ck_assert_int_eq(r.status, 200);
+    http_free(&r);
+    r = http_do("POST", url_of(&srv, "/admin/v1/reset"), "{}", 2, NULL);
+    ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+    struct json_object *o = http_json(&r);
+    ck_assert_str_eq(jstr(o, "reset"), "everything");
+    json_object_put(o);
+    http_free(&r);
+    r = http_do("GET", entry, NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 404);
+    http_free(&r);
+    r = http_do("GET", url_of(&srv, "/admin/v1/faults"), NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_nonnull(strstr(r.body, "\"faults\":[]"));
+    http_free(&r);
+    free(entry);
+}
+END_TEST
+
 Suite *ops_suite(void)
 {
     Suite *s = suite_create("ops");
@@ -464,6 +498,7 @@ Suite *ops_suite(void)
     tcase_add_test(tc, mock_fixture_imports);
     tcase_add_test(tc, reset_refused_and_config);
     tcase_add_test(tc, universes_listing);
+    tcase_add_test(tc, reset_everything_wipes_data_and_rules);
     suite_add_tcase(s, tc);
     return s;
 }
