@@ -15,10 +15,9 @@
 #include "http/route.h"
 #include "log.h"
 #include "metrics.h"
+#include "service/datastores.h"
 #include "service/entries.h"
-#include "service/migrations.h"
 #include "service/throughput.h"
-#include "store/datastores.h"
 
 bool page_size_or_reply(struct ds_request *req, const char *name, int def, int max, bool coerce,
                         bool zero_is_default, int *out)
@@ -234,40 +233,8 @@ bool read_migrated_or_reply(struct ds_request *req, const struct entry_ref *ref,
     int client;
     struct ds_error err;
     if (!schema_version_or_reply(req, &has_client, &client)) return false;
-    bool behind = row->schema_version >= 0 && row->schema_version < row->schema_latest;
-    if (!behind && !(has_client && client < row->schema_version)) return true;
-    struct migration_chain chain;
-    if (migrations_load(req->db, ref->universe, ref->datastore, &chain, &err) != DS_OK) {
-        reply_error(req, &err);
-        return false;
-    }
-    ds_status st = DS_OK;
-    if (behind && req->ctx->cfg->migrate_on_read == MIGRATE_ON_READ_VIEW) {
-        size_t len;
-        st = migrations_apply_text(&chain, row->value, row->value_len, &row->owned_value, &len,
-                                   &err);
-        if (st == DS_OK) {
-            row->value = row->owned_value;
-            row->value_len = len;
-            md5_base64(row->value, row->value_len, row->owned_md5);
-            row->md5 = row->owned_md5;
-            row->schema_version = chain.n;
-        }
-    } else if (behind) {
-        struct write_spec spec = {.op = WRITE_MIGRATE};
-        struct write_outcome out;
-        enum store_state store;
-        st = entries_write(req->ctx, req->db, ref, &spec, &out, &err);
-        if (st == DS_OK) {
-            write_outcome_free(&out);
-            entry_row_clear(row);
-            st = store_entry_read(req->db, ref, false, &store, row, NULL, &err);
-        }
-    }
-    if (st == DS_OK && has_client && client < row->schema_version)
-        st = migrations_check_client(&chain, client, row->schema_version, &err);
-    migration_chain_free(&chain);
-    if (st == DS_OK) return true;
+    if (entries_migrate_read(req->ctx, req->db, ref, row, has_client, client, &err) == DS_OK)
+        return true;
     reply_error(req, &err);
     return false;
 }
@@ -299,7 +266,7 @@ bool datastore_active_or_reply(struct ds_request *req, const struct entry_ref *r
 {
     enum store_state state;
     struct ds_error err;
-    if (store_datastore_state(req->db, ref->universe, ref->datastore, &state, &err) != DS_OK) {
+    if (datastores_state(req->db, ref->universe, ref->datastore, &state, &err) != DS_OK) {
         reply_error(req, &err);
         return false;
     }

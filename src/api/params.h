@@ -10,7 +10,7 @@
 #include "http/request.h"
 #include <json-c/json.h>
 
-#include "store/entries.h"
+#include "service/entries.h" /* struct entry_ref, entry_row */
 
 /* Integer query argument name within [1, max]: absent → def; 0 → def when zero_is_default;
  * above max → max when coerce, else 400. */

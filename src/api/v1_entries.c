@@ -14,8 +14,8 @@
 #include "core/limits.h"
 #include "http/reply.h"
 #include "pg/query.h"
+#include "service/datastores.h"
 #include "service/entries.h"
-#include "store/datastores.h"
 
 #define V1_MAX_PAGE 1000
 
@@ -205,6 +205,25 @@ void v1_increment_entry(struct ds_request *req)
     free(user_ids);
 }
 
+/* A page of {"name","createdTime"} being built, and whether one more row came. */
+struct v1_store_page {
+    struct json_object *list;
+    int limit, seen;
+    char last[256]; /* the last name shown: where the next page starts */
+};
+
+static bool add_v1_store(const struct datastore_row *row, void *arg)
+{
+    struct v1_store_page *page = arg;
+    if (++page->seen > page->limit) return true; /* the one past the page: there is a next */
+    snprintf(page->last, sizeof page->last, "%s", row->name);
+    struct json_object *d = json_object_new_object();
+    if (!d) return false;
+    json_object_object_add(d, "name", json_object_new_string(row->name));
+    json_object_object_add(d, "createdTime", json_time(row->created_us));
+    return json_object_array_add(page->list, d) == 0;
+}
+
 void v1_list_datastores(struct ds_request *req)
 {
     int limit;
@@ -215,28 +234,20 @@ void v1_list_datastores(struct ds_request *req)
     uint32_t fp = params_fingerprint(parts);
     struct cursor_pos pos;
     if (!cursor_or_reply(req, "cursor", "v1-datastores", fp, &pos)) return;
-    PGresult *r;
+    struct v1_store_page page = {json_object_new_array(), limit, 0, ""};
     struct ds_error err;
-    if (store_datastores_list(req->db, req->universe_id, prefix, pos.a, false, limit + 1, &r,
-                              &err) != DS_OK) {
-        cursor_pos_free(&pos);
+    ds_status st = page.list ? datastores_list(req->db, req->universe_id, prefix, pos.a, false,
+                                               limit + 1, add_v1_store, &page, &err)
+                             : ds_fail(&err, 500, NULL, "Out of memory.");
+    cursor_pos_free(&pos);
+    if (st != DS_OK) {
+        json_object_put(page.list);
         reply_error(req, &err);
         return;
     }
-    cursor_pos_free(&pos);
-    int n = PQntuples(r);
-    struct json_object *list = json_object_new_array();
-    for (int i = 0; i < n && i < limit; i++) {
-        struct json_object *d = json_object_new_object();
-        json_object_object_add(d, "name", json_object_new_string(PQgetvalue(r, i, 0)));
-        json_object_object_add(d, "createdTime", json_time(pg_i64(r, i, 1)));
-        json_object_array_add(list, d);
-    }
-    struct cursor_pos last = {0};
-    if (n > limit) last = (struct cursor_pos){PQgetvalue(r, limit - 1, 0), NULL, 0};
-    reply_page(req, "datastores", list, "nextPageCursor", "v1-datastores", fp,
-               n > limit ? &last : NULL);
-    PQclear(r);
+    struct cursor_pos last = {page.last, NULL, 0};
+    reply_page(req, "datastores", page.list, "nextPageCursor", "v1-datastores", fp,
+               page.seen > limit ? &last : NULL);
 }
 
 void v1_list_entries(struct ds_request *req)

@@ -2,6 +2,7 @@
  * entry operations until undeleted, and is purged 30 days after deletion. */
 #include "api/v2_datastores.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,10 +11,27 @@
 #include "core/clock.h"
 #include "core/limits.h"
 #include "http/reply.h"
-#include "pg/query.h"
-#include "store/datastores.h"
+#include "service/datastores.h"
 
 #define V2_DATASTORES_MAX_PAGE 100
+
+/* A page being built: the views of the first limit rows, and whether one more came. */
+struct store_page {
+    struct json_object *list;
+    int64_t universe;
+    int limit, seen;
+    char last[256]; /* the last name shown: where the next page starts */
+};
+
+static bool add_store(const struct datastore_row *row, void *arg)
+{
+    struct store_page *page = arg;
+    if (++page->seen > page->limit) return true; /* the one past the page: there is a next */
+    snprintf(page->last, sizeof page->last, "%s", row->name);
+    struct json_object *d =
+        v2_datastore(page->universe, row->name, row->created_us, row->deleted, row->deleted_us);
+    return d && json_object_array_add(page->list, d) == 0;
+}
 
 void v2_list_datastores(struct ds_request *req)
 {
@@ -31,27 +49,21 @@ void v2_list_datastores(struct ds_request *req)
         free(prefix);
         return;
     }
-    PGresult *r;
+    struct store_page page = {json_object_new_array(), req->universe_id, limit, 0, ""};
     struct ds_error err;
-    ds_status st = store_datastores_list(req->db, req->universe_id, prefix, pos.a, show_deleted,
-                                         limit + 1, &r, &err);
+    ds_status st = page.list ? datastores_list(req->db, req->universe_id, prefix, pos.a,
+                                               show_deleted, limit + 1, add_store, &page, &err)
+                             : ds_fail(&err, 500, NULL, "Out of memory.");
     cursor_pos_free(&pos);
     free(prefix);
     if (st != DS_OK) {
+        json_object_put(page.list);
         reply_error(req, &err);
         return;
     }
-    int n = PQntuples(r);
-    struct json_object *list = json_object_new_array();
-    for (int i = 0; i < n && i < limit; i++)
-        json_object_array_add(list,
-                              v2_datastore(req->universe_id, PQgetvalue(r, i, 0), pg_i64(r, i, 1),
-                                           !pg_null(r, i, 2), pg_i64(r, i, 2)));
-    struct cursor_pos last = {0};
-    if (n > limit) last = (struct cursor_pos){PQgetvalue(r, limit - 1, 0), NULL, 0};
-    reply_page(req, "dataStores", list, "nextPageToken", "v2-datastores", fp,
-               n > limit ? &last : NULL);
-    PQclear(r);
+    struct cursor_pos last = {page.last, NULL, 0};
+    reply_page(req, "dataStores", page.list, "nextPageToken", "v2-datastores", fp,
+               page.seen > limit ? &last : NULL);
 }
 
 static void set_deleted(struct ds_request *req, bool deleted)
@@ -62,21 +74,20 @@ static void set_deleted(struct ds_request *req, bool deleted)
         reply_error(req, &err);
         return;
     }
-    PGresult *r;
     int64_t when = deleted ? clock_now_us(&req->ctx->clock) : -1;
-    if (store_datastore_set_deleted(req->db, req->universe_id, name, when, &r, &err) != DS_OK) {
+    bool found;
+    struct datastore_row row;
+    if (datastores_set_deleted(req->db, req->universe_id, name, when, &found, &row, &err) !=
+        DS_OK) {
         reply_error(req, &err);
         return;
     }
-    if (PQntuples(r) == 0) {
-        PQclear(r);
+    if (!found) {
         reply_fail(req, 404, "DatastoreNotFound", "Datastore not found.");
         return;
     }
-    struct json_object *o =
-        v2_datastore(req->universe_id, name, pg_i64(r, 0, 1), !pg_null(r, 0, 2), pg_i64(r, 0, 2));
-    PQclear(r);
-    reply_json(req, 200, o);
+    reply_json(req, 200,
+               v2_datastore(req->universe_id, name, row.created_us, row.deleted, row.deleted_us));
 }
 
 void v2_delete_datastore(struct ds_request *req)

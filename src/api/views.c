@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/limits.h"
 #include "http/reply.h"
 #include "service/entries.h"
-#include "store/purge.h"
 
 struct json_object *json_raw(const char *text, size_t len)
 {

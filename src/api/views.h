@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "http/request.h"
-#include "store/entries.h"
+#include "service/entries.h" /* struct entry_row */
 
 /* Everything a view needs about one version of an entry. Strings borrowed. */
 struct entry_view {

@@ -14,6 +14,8 @@
 #define LIMIT_ATTRIBUTES_BYTES 300 /* serialized attributes: must be < this */
 #define LIMIT_USER_IDS 4
 #define LIMIT_JSON_DEPTH 1000
+/* Tombstones, old versions and deleted data stores are kept this long (Roblox: 30 days). */
+#define RETENTION_US (INT64_C(30) * 86400 * 1000000)
 
 /* True if s[0..len) is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF). */
 bool utf8_valid(const char *s, size_t len);

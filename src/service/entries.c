@@ -327,3 +327,40 @@ ds_status entries_write(struct ds_ctx *ctx, struct pg_conn *db, const struct ent
     }
     return ds_fail(err, 503, NULL, "The entry is being created concurrently; retry.");
 }
+
+ds_status entries_migrate_read(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
+                               struct entry_row *row, bool has_client, int client,
+                               struct ds_error *err)
+{
+    bool behind = row->schema_version >= 0 && row->schema_version < row->schema_latest;
+    if (!behind && !(has_client && client < row->schema_version)) return DS_OK;
+    struct migration_chain chain;
+    if (migrations_load(db, ref->universe, ref->datastore, &chain, err) != DS_OK) return DS_ERR;
+    ds_status st = DS_OK;
+    if (behind && ctx->cfg->migrate_on_read == MIGRATE_ON_READ_VIEW) {
+        size_t len;
+        st =
+            migrations_apply_text(&chain, row->value, row->value_len, &row->owned_value, &len, err);
+        if (st == DS_OK) {
+            row->value = row->owned_value;
+            row->value_len = len;
+            md5_base64(row->value, row->value_len, row->owned_md5);
+            row->md5 = row->owned_md5;
+            row->schema_version = chain.n;
+        }
+    } else if (behind) {
+        struct write_spec spec = {.op = WRITE_MIGRATE};
+        struct write_outcome out;
+        enum store_state store;
+        st = entries_write(ctx, db, ref, &spec, &out, err);
+        if (st == DS_OK) {
+            write_outcome_free(&out);
+            entry_row_clear(row);
+            st = store_entry_read(db, ref, false, &store, row, NULL, err);
+        }
+    }
+    if (st == DS_OK && has_client && client < row->schema_version)
+        st = migrations_check_client(&chain, client, row->schema_version, err);
+    migration_chain_free(&chain);
+    return st;
+}

@@ -72,6 +72,13 @@ struct write_outcome {
 };
 void write_outcome_free(struct write_outcome *o);
 
+/* Lazy _version migration of an entry just read: when it is behind the data store's chain
+ * it is migrated and stored as a new version (or, with --migrate-on-read view, only migrated
+ * in *row), and *row is replaced by the result; then a client's x-schema-version (has_client,
+ * client) is enforced. 409 MigrationFailed / SchemaTooNew. */
+ds_status entries_migrate_read(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
+                               struct entry_row *row, bool has_client, int client,
+                               struct ds_error *err) DS_MUSTCHECK;
 ds_status entries_write(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
                         const struct write_spec *spec, struct write_outcome *out,
                         struct ds_error *err) DS_MUSTCHECK;

@@ -19,9 +19,15 @@ const struct pg_statement datastores_statements[] = {
     {NULL, NULL},
 };
 
+static struct datastore_row row_at(const PGresult *r, int i)
+{
+    return (struct datastore_row){PQgetvalue(r, i, 0), pg_i64(r, i, 1), !pg_null(r, i, 2),
+                                  pg_i64(r, i, 2)};
+}
+
 ds_status store_datastores_list(struct pg_conn *db, int64_t universe, const char *prefix,
                                 const char *after_name, bool include_deleted, int limit,
-                                PGresult **out, struct ds_error *err)
+                                datastore_row_fn fn, void *arg, struct ds_error *err)
 {
     struct pg_params p;
     pgp_init(&p);
@@ -30,20 +36,35 @@ ds_status store_datastores_list(struct pg_conn *db, int64_t universe, const char
     pgp_text(&p, after_name ? after_name : "");
     pgp_bool(&p, include_deleted);
     pgp_i64(&p, limit);
-    *out = pg_run(db, "datastores_list", &p, err);
-    return *out ? DS_OK : DS_ERR;
+    PGresult *r = pg_run(db, "datastores_list", &p, err);
+    if (!r) return DS_ERR;
+    bool more = true;
+    for (int i = 0; more && i < PQntuples(r); i++) {
+        struct datastore_row row = row_at(r, i);
+        more = fn(&row, arg);
+    }
+    PQclear(r);
+    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
 }
 
 ds_status store_datastore_set_deleted(struct pg_conn *db, int64_t universe, const char *name,
-                                      int64_t now_us, PGresult **out, struct ds_error *err)
+                                      int64_t now_us, bool *found, struct datastore_row *out,
+                                      struct ds_error *err)
 {
     struct pg_params p;
     pgp_init(&p);
     pgp_i64(&p, universe);
     pgp_text(&p, name);
     if (now_us >= 0) pgp_i64(&p, now_us);
-    *out = pg_run(db, now_us >= 0 ? "datastore_delete" : "datastore_undelete", &p, err);
-    return *out ? DS_OK : DS_ERR;
+    PGresult *r = pg_run(db, now_us >= 0 ? "datastore_delete" : "datastore_undelete", &p, err);
+    if (!r) return DS_ERR;
+    *found = PQntuples(r) == 1;
+    if (*found) {
+        *out = row_at(r, 0);
+        out->name = name;
+    }
+    PQclear(r);
+    return DS_OK;
 }
 
 ds_status store_datastore_state(struct pg_conn *db, int64_t universe, const char *name,

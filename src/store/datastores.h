@@ -12,15 +12,25 @@
 
 extern const struct pg_statement datastores_statements[];
 
-/* Lists data stores whose name starts with prefix, after after_name, ordered by name.
- * Result columns: 0 name, 1 created_us, 2 deleted_us (NULL while active). */
+/* One data store; name is valid during the callback only. */
+struct datastore_row {
+    const char *name;
+    int64_t created_us;
+    bool deleted;
+    int64_t deleted_us; /* when deleted */
+};
+typedef bool (*datastore_row_fn)(const struct datastore_row *row, void *arg); /* false: stop */
+
+/* Data stores whose name starts with prefix, after after_name, by name, at most limit, each
+ * passed to fn (stopping when it returns false: 500). */
 ds_status store_datastores_list(struct pg_conn *db, int64_t universe, const char *prefix,
                                 const char *after_name, bool include_deleted, int limit,
-                                PGresult **out, struct ds_error *err) DS_MUSTCHECK;
+                                datastore_row_fn fn, void *arg, struct ds_error *err) DS_MUSTCHECK;
 /* Marks a data store deleted at now_us (kept if already deleted) or, with now_us < 0,
- * active again. *out has one row (same columns as the list) or none if it does not exist. */
+ * active again; *found false when it does not exist, else *out is the store afterwards
+ * (out->name is the caller's name). */
 ds_status store_datastore_set_deleted(struct pg_conn *db, int64_t universe, const char *name,
-                                      int64_t now_us, PGresult **out,
+                                      int64_t now_us, bool *found, struct datastore_row *out,
                                       struct ds_error *err) DS_MUSTCHECK;
 
 /* Existence and state of one data store. */

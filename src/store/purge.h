@@ -7,9 +7,8 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/limits.h" /* RETENTION_US */
 #include "pg/pool.h"
-
-#define RETENTION_US (INT64_C(30) * 86400 * 1000000)
 
 struct purge_counts {
     long versions;
