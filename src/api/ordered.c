@@ -16,7 +16,6 @@
 #include "core/ordered_filter.h"
 #include "http/reply.h"
 #include "http/route.h"
-#include "pg/query.h"
 #include "service/ordered.h"
 
 #define ORDERED_MAX_PAGE 100
@@ -118,7 +117,7 @@ void ordered_get(struct ds_request *req)
     if (!ordered_ref_or_reply(req, &ref)) return;
     struct ordered_result res;
     struct ds_error err;
-    if (store_ordered_get(req->db, &ref, &res, &err) != DS_OK)
+    if (ordered_read(req->db, &ref, &res, &err) != DS_OK)
         reply_error(req, &err);
     else if (!res.found)
         reply_fail(req, 404, "EntryNotFound", "Entry not found.");
@@ -234,6 +233,28 @@ static bool order_or_reply(struct ds_request *req, bool *descending)
     return false;
 }
 
+/* A sorted page being built: the first limit entries, and whether one more came. */
+struct sorted_page {
+    struct ds_request *req;
+    const struct entry_ref *ref;
+    struct json_object *list;
+    int limit, seen;
+    char last_key[256]; /* the last entry shown: where the next page starts */
+    int64_t last_value;
+};
+
+static bool add_sorted(const struct ordered_row *row, void *arg)
+{
+    struct sorted_page *page = arg;
+    if (++page->seen > page->limit) return true; /* the one past the page: there is a next */
+    snprintf(page->last_key, sizeof page->last_key, "%s", row->key);
+    page->last_value = row->value;
+    struct entry_ref e = *page->ref;
+    e.key = row->key;
+    struct json_object *o = entry_json(page->req, &e, row->value);
+    return o && json_object_array_add(page->list, o) == 0;
+}
+
 void ordered_list(struct ds_request *req)
 {
     const struct ordered_wire *w = wire_of(req);
@@ -258,24 +279,18 @@ void ordered_list(struct ds_request *req)
     uint32_t fp = params_fingerprint(parts);
     struct cursor_pos pos;
     if (!cursor_or_reply(req, w->page_token, "ordered", fp, &pos)) return;
-    PGresult *r;
-    ds_status st = store_ordered_list(req->db, ref.universe, ref.datastore, ref.scope, descending,
-                                      bounds.min, bounds.max, pos.n, pos.a, limit + 1, &r, &err);
+    struct sorted_page page = {req, &ref, json_object_new_array(), limit, 0, "", 0};
+    ds_status st = page.list ? ordered_sorted_page(req->db, ref.universe, ref.datastore, ref.scope,
+                                                   descending, bounds.min, bounds.max, pos.n, pos.a,
+                                                   limit + 1, add_sorted, &page, &err)
+                             : ds_fail(&err, 500, NULL, "Out of memory.");
     cursor_pos_free(&pos);
     if (st != DS_OK) {
+        json_object_put(page.list);
         reply_error(req, &err);
         return;
     }
-    int n = PQntuples(r);
-    struct json_object *list = json_object_new_array();
-    for (int i = 0; i < n && i < limit; i++) {
-        struct entry_ref e = ref;
-        e.key = PQgetvalue(r, i, 0);
-        json_object_array_add(list, entry_json(req, &e, pg_i64(r, i, 1)));
-    }
-    struct cursor_pos last = {0};
-    if (n > limit)
-        last = (struct cursor_pos){PQgetvalue(r, limit - 1, 0), NULL, pg_i64(r, limit - 1, 1)};
-    reply_page(req, w->list_member, list, "nextPageToken", "ordered", fp, n > limit ? &last : NULL);
-    PQclear(r);
+    struct cursor_pos last = {page.last_key, NULL, page.last_value};
+    reply_page(req, w->list_member, page.list, "nextPageToken", "ordered", fp,
+               page.seen > limit ? &last : NULL);
 }

@@ -60,3 +60,18 @@ ds_status ordered_write(struct ds_ctx *ctx, struct pg_conn *db, const struct ent
         pg_rollback(db);
     return st;
 }
+
+ds_status ordered_read(struct pg_conn *db, const struct entry_ref *ref, struct ordered_result *out,
+                       struct ds_error *err)
+{
+    return store_ordered_get(db, ref, out, err);
+}
+
+ds_status ordered_sorted_page(struct pg_conn *db, int64_t universe, const char *datastore,
+                              const char *scope, bool descending, int64_t min, int64_t max,
+                              int64_t after_value, const char *after_key, int limit,
+                              ordered_row_fn fn, void *arg, struct ds_error *err)
+{
+    return store_ordered_list(db, universe, datastore, scope, descending, min, max, after_value,
+                              after_key, limit, fn, arg, err);
+}

@@ -17,6 +17,15 @@ enum ordered_write_op {
 };
 
 /* expected: the value ORDERED_SET_IF requires (ignored by the other operations). */
+/* One entry's value (out->found false when there is none). */
+ds_status ordered_read(struct pg_conn *db, const struct entry_ref *ref, struct ordered_result *out,
+                       struct ds_error *err) DS_MUSTCHECK;
+/* A page of GetSortedAsync: entries of a scope with min <= value <= max, by value then key
+ * (descending or not), after (after_value, after_key) when after_key is set, each to fn. */
+ds_status ordered_sorted_page(struct pg_conn *db, int64_t universe, const char *datastore,
+                              const char *scope, bool descending, int64_t min, int64_t max,
+                              int64_t after_value, const char *after_key, int limit,
+                              ordered_row_fn fn, void *arg, struct ds_error *err) DS_MUSTCHECK;
 ds_status ordered_write(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
                         enum ordered_write_op op, int64_t value, int64_t expected,
                         struct ordered_result *out, struct ds_error *err) DS_MUSTCHECK;

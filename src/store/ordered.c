@@ -133,8 +133,8 @@ ds_status store_ordered_delete(struct pg_conn *db, const struct entry_ref *ref,
 
 ds_status store_ordered_list(struct pg_conn *db, int64_t universe, const char *datastore,
                              const char *scope, bool descending, int64_t min, int64_t max,
-                             int64_t after_value, const char *after_key, int limit, PGresult **out,
-                             struct ds_error *err)
+                             int64_t after_value, const char *after_key, int limit,
+                             ordered_row_fn fn, void *arg, struct ds_error *err)
 {
     struct pg_params p;
     pgp_init(&p);
@@ -152,6 +152,13 @@ ds_status store_ordered_list(struct pg_conn *db, int64_t universe, const char *d
         stmt = descending ? "ordered_first_desc" : "ordered_first_asc";
     }
     pgp_i64(&p, limit);
-    *out = pg_run(db, stmt, &p, err);
-    return *out ? DS_OK : DS_ERR;
+    PGresult *r = pg_run(db, stmt, &p, err);
+    if (!r) return DS_ERR;
+    bool more = true;
+    for (int i = 0; more && i < PQntuples(r); i++) {
+        struct ordered_row row = {PQgetvalue(r, i, 0), pg_i64(r, i, 1)};
+        more = fn(&row, arg);
+    }
+    PQclear(r);
+    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
 }

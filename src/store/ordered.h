@@ -48,9 +48,16 @@ ds_status store_ordered_delete(struct pg_conn *db, const struct entry_ref *ref,
 
 /* One page in value order with min <= value <= max, strictly after (after_value, after_key)
  * in the direction of the page (no cursor: after_key NULL). Columns: 0 key, 1 value. */
+/* One entry of a sorted page; key is valid during the callback only. */
+struct ordered_row {
+    const char *key;
+    int64_t value;
+};
+typedef bool (*ordered_row_fn)(const struct ordered_row *row, void *arg); /* false: stop */
+
 ds_status store_ordered_list(struct pg_conn *db, int64_t universe, const char *datastore,
                              const char *scope, bool descending, int64_t min, int64_t max,
-                             int64_t after_value, const char *after_key, int limit, PGresult **out,
-                             struct ds_error *err) DS_MUSTCHECK;
+                             int64_t after_value, const char *after_key, int limit,
+                             ordered_row_fn fn, void *arg, struct ds_error *err) DS_MUSTCHECK;
 
 #endif
