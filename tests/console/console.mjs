@@ -8,7 +8,7 @@
 // Usage: node console.mjs BASE SHOTS [KEYED]
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
-import { launchChromium, watchPage } from "../lib/browser.mjs";
+import { exitOnProblems, launchChromium, watchPage } from "../lib/browser.mjs";
 
 const [base, shots, keyed] = process.argv.slice(2);
 const KEYS = { data: process.env.CONSOLE_DATA_KEY || "", admin: process.env.CONSOLE_ADMIN_KEY || "" };
@@ -172,8 +172,4 @@ try {
 } finally {
   await browser.close();
 }
-if (problems.length) {
-  console.log(problems.join("\n"));
-  console.log(`FAIL: ${problems.length} problem(s)`);
-  process.exit(1);
-}
+exitOnProblems(problems);

@@ -5,7 +5,7 @@
 // Usage: node docs-browser.mjs BASE SHOTS
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
-import { launchChromium, watchPage } from "../lib/browser.mjs";
+import { exitOnProblems, launchChromium, watchPage } from "../lib/browser.mjs";
 
 const [base, shots] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
@@ -37,8 +37,4 @@ try {
 } finally {
   await browser.close();
 }
-if (problems.length) {
-  console.log(problems.join("\n"));
-  console.log(`FAIL: ${problems.length} problem(s)`);
-  process.exit(1);
-}
+exitOnProblems(problems);

@@ -1,8 +1,8 @@
-// tests/lib/browser.mjs — the browser tests' shared start: Debian's Chromium, headless, with
-// the flags a closed network needs (no background connections, no first-run work), and a
-// watcher that records every console error, page error, failed or 4xx/5xx request, and any
-// request to another origin. Takes playwright-core's `chromium` from the caller (each test
-// directory pins its own copy).
+// tests/lib/browser.mjs — what the browser tests share: Debian's Chromium, headless, with
+// the flags a closed network needs (no background connections, no first-run work); a watcher
+// that records every console error, page error, failed or 4xx/5xx request and any request to
+// another origin; and the end of a run. Takes playwright-core's `chromium` from the caller
+// (each test directory pins its own copy).
 export async function launchChromium(chromium) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -24,4 +24,12 @@ export function watchPage(page, base, problems) {
       problems.push(`request to another origin: ${u}`);
     }
   });
+}
+
+// Ends the run: prints the problems and exits 1 when there are any.
+export function exitOnProblems(problems) {
+  if (!problems.length) return;
+  console.log(problems.join("\n"));
+  console.log(`FAIL: ${problems.length} problem(s)`);
+  process.exit(1);
 }
