@@ -238,16 +238,14 @@ struct sorted_page {
     struct ds_request *req;
     const struct entry_ref *ref;
     struct json_object *list;
-    int limit, seen;
-    char last_key[256]; /* the last entry shown: where the next page starts */
+    struct page_rows rows;
     int64_t last_value;
 };
 
 static bool add_sorted(const struct ordered_row *row, void *arg)
 {
     struct sorted_page *page = arg;
-    if (++page->seen > page->limit) return true; /* the one past the page: there is a next */
-    snprintf(page->last_key, sizeof page->last_key, "%s", row->key);
+    if (!page_rows_take(&page->rows, row->key)) return true; /* the extra row */
     page->last_value = row->value;
     struct entry_ref e = *page->ref;
     e.key = row->key;
@@ -279,7 +277,7 @@ void ordered_list(struct ds_request *req)
     uint32_t fp = params_fingerprint(parts);
     struct cursor_pos pos;
     if (!cursor_or_reply(req, w->page_token, "ordered", fp, &pos)) return;
-    struct sorted_page page = {req, &ref, json_object_new_array(), limit, 0, "", 0};
+    struct sorted_page page = {req, &ref, json_object_new_array(), {limit, 0, ""}, 0};
     ds_status st = page.list ? ordered_sorted_page(req->db, ref.universe, ref.datastore, ref.scope,
                                                    descending, bounds.min, bounds.max, pos.n, pos.a,
                                                    limit + 1, add_sorted, &page, &err)
@@ -290,7 +288,7 @@ void ordered_list(struct ds_request *req)
         reply_error(req, &err);
         return;
     }
-    struct cursor_pos last = {page.last_key, NULL, page.last_value};
+    struct cursor_pos last;
     reply_page(req, w->list_member, page.list, "nextPageToken", "ordered", fp,
-               page.seen > limit ? &last : NULL);
+               page_rows_next(&page.rows, page.last_value, &last));
 }

@@ -369,3 +369,17 @@ bool body_object_or_reply(struct ds_request *req, struct json_object **doc)
     reply_fail(req, 400, NULL, "The body must be a JSON object.");
     return false;
 }
+
+bool page_rows_take(struct page_rows *p, const char *name)
+{
+    if (++p->seen > p->limit) return false;
+    snprintf(p->last, sizeof p->last, "%s", name);
+    return true;
+}
+
+const struct cursor_pos *page_rows_next(struct page_rows *p, int64_t n, struct cursor_pos *out)
+{
+    if (p->seen <= p->limit) return NULL;
+    *out = (struct cursor_pos){p->last, NULL, n};
+    return out;
+}

@@ -73,6 +73,17 @@ bool read_migrated_or_reply(struct ds_request *req, const struct entry_ref *ref,
 /* The data store must exist and be active; otherwise replies 404 DatastoreNotFound. */
 bool datastore_active_or_reply(struct ds_request *req, const struct entry_ref *ref);
 
+/* A page of limit items built from a query for limit + 1 rows: the extra row only says that
+ * a next page exists. last is where the next page starts. */
+struct page_rows {
+    int limit, seen;
+    char last[256];
+};
+/* Counts a row named name; true when it belongs on the page (it becomes the last shown). */
+bool page_rows_take(struct page_rows *p, const char *name);
+/* The cursor position after the page, or NULL when it was the last page. */
+const struct cursor_pos *page_rows_next(struct page_rows *p, int64_t n, struct cursor_pos *out);
+
 /* Replies 200 with {items_name: items, token_name: next} where next is a cursor of kind/fp
  * positioned at *last, or "" when last is NULL (the final page). Takes items. */
 void reply_page(struct ds_request *req, const char *items_name, struct json_object *items,

@@ -208,15 +208,13 @@ void v1_increment_entry(struct ds_request *req)
 /* A page of {"name","createdTime"} being built, and whether one more row came. */
 struct v1_store_page {
     struct json_object *list;
-    int limit, seen;
-    char last[256]; /* the last name shown: where the next page starts */
+    struct page_rows rows;
 };
 
 static bool add_v1_store(const struct datastore_row *row, void *arg)
 {
     struct v1_store_page *page = arg;
-    if (++page->seen > page->limit) return true; /* the one past the page: there is a next */
-    snprintf(page->last, sizeof page->last, "%s", row->name);
+    if (!page_rows_take(&page->rows, row->name)) return true; /* the extra row */
     struct json_object *d = json_object_new_object();
     if (!d) return false;
     json_object_object_add(d, "name", json_object_new_string(row->name));
@@ -234,7 +232,7 @@ void v1_list_datastores(struct ds_request *req)
     uint32_t fp = params_fingerprint(parts);
     struct cursor_pos pos;
     if (!cursor_or_reply(req, "cursor", "v1-datastores", fp, &pos)) return;
-    struct v1_store_page page = {json_object_new_array(), limit, 0, ""};
+    struct v1_store_page page = {json_object_new_array(), {limit, 0, ""}};
     struct ds_error err;
     ds_status st = page.list ? datastores_list(req->db, req->universe_id, prefix, pos.a, false,
                                                limit + 1, add_v1_store, &page, &err)
@@ -245,9 +243,9 @@ void v1_list_datastores(struct ds_request *req)
         reply_error(req, &err);
         return;
     }
-    struct cursor_pos last = {page.last, NULL, 0};
+    struct cursor_pos last;
     reply_page(req, "datastores", page.list, "nextPageCursor", "v1-datastores", fp,
-               page.seen > limit ? &last : NULL);
+               page_rows_next(&page.rows, 0, &last));
 }
 
 void v1_list_entries(struct ds_request *req)

@@ -19,15 +19,13 @@
 struct store_page {
     struct json_object *list;
     int64_t universe;
-    int limit, seen;
-    char last[256]; /* the last name shown: where the next page starts */
+    struct page_rows rows;
 };
 
 static bool add_store(const struct datastore_row *row, void *arg)
 {
     struct store_page *page = arg;
-    if (++page->seen > page->limit) return true; /* the one past the page: there is a next */
-    snprintf(page->last, sizeof page->last, "%s", row->name);
+    if (!page_rows_take(&page->rows, row->name)) return true; /* the extra row */
     struct json_object *d =
         v2_datastore(page->universe, row->name, row->created_us, row->deleted, row->deleted_us);
     return d && json_object_array_add(page->list, d) == 0;
@@ -49,7 +47,7 @@ void v2_list_datastores(struct ds_request *req)
         free(prefix);
         return;
     }
-    struct store_page page = {json_object_new_array(), req->universe_id, limit, 0, ""};
+    struct store_page page = {json_object_new_array(), req->universe_id, {limit, 0, ""}};
     struct ds_error err;
     ds_status st = page.list ? datastores_list(req->db, req->universe_id, prefix, pos.a,
                                                show_deleted, limit + 1, add_store, &page, &err)
@@ -61,9 +59,9 @@ void v2_list_datastores(struct ds_request *req)
         reply_error(req, &err);
         return;
     }
-    struct cursor_pos last = {page.last, NULL, 0};
+    struct cursor_pos last;
     reply_page(req, "dataStores", page.list, "nextPageToken", "v2-datastores", fp,
-               page.seen > limit ? &last : NULL);
+               page_rows_next(&page.rows, 0, &last));
 }
 
 static void set_deleted(struct ds_request *req, bool deleted)

@@ -84,7 +84,6 @@ static void *supervisor_main(void *arg)
                      (int)s->pg->postmaster, down_s, attempt);
             atomic_store(&s->attempts, 0);
             atomic_store(&s->down_since_us, 0);
-            atomic_fetch_add(&s->restarts, 1);
             backoff_ms = FIRST_BACKOFF_MS;
             continue;
         }

@@ -22,7 +22,6 @@ struct pg_supervisor {
     bool stop;                     /* guarded by mu */
     _Atomic int64_t down_since_us; /* monotonic time the postmaster was found gone; 0 = up */
     _Atomic unsigned attempts;     /* restart attempts in the current outage */
-    _Atomic uint64_t restarts;     /* successful restarts since start */
 };
 
 /* Starts watching pg (already running). */
