@@ -2,7 +2,8 @@
 # scripts/check-tree.sh — the habits the test command enforces on the source tree:
 #   format    every C file is as .clang-format says (clang-format --dry-run --Werror);
 #   analysis  cppcheck (warning + portability checks) finds nothing;
-#   layers    no file of src/api or src/http includes store/ or pg/ beyond the ones
+#   layers    no file of src/api, src/http or src/dispatch includes store/ or pg/, calls a
+#             store_ function or reads a libpq result, beyond the ones
 #             scripts/layering-exceptions.txt still lists (that list may only shrink), and
 #             no include cycle between the folders of src/;
 #   release   a Release build with the tests on, as gcc builds it, compiles (-Werror).
@@ -47,10 +48,14 @@ for check in "${checks[@]}"; do
   layers)
     echo "== layering"
     allowed=$(grep -v '^#' scripts/layering-exceptions.txt | sed '/^$/d' | sort)
-    actual=$(grep -lE '#include "(store|pg)/' src/api/*.c src/api/*.h src/http/*.c src/http/*.h | sort || true)
+    # Reaching below: including store/ or pg/, calling a store_ function, or reading a
+    # libpq result (PQ* calls, pg_i64/pg_bool column reads) from api/, http/ or dispatch/.
+    actual=$( (grep -lE '#include "(store|pg)/' src/api/*.[ch] src/http/*.[ch] src/dispatch/*.[ch]
+               grep -lE '\<(store_[a-z_]+|PQ[a-z]+|pg_(i64|bool|int|text|run))\(' \
+                 src/api/*.[ch] src/http/*.[ch] src/dispatch/*.[ch]) | sort -u || true)
     extra=$(comm -13 <(echo "$allowed") <(echo "$actual"))
     gone=$(comm -23 <(echo "$allowed") <(echo "$actual"))
-    [ -z "$extra" ] || fail "these include store/ or pg/ from api/ or http/: $extra"
+    [ -z "$extra" ] || fail "these reach below the service layer from api/, http/ or dispatch/: $extra"
     [ -z "$gone" ] || fail "no longer include store/ or pg/: remove them from scripts/layering-exceptions.txt: $gone"
     echo "  $(echo "$actual" | grep -c . || true) files still reach below the service layer (listed)"
     # Folder include graph: an edge A -> B when a file in src/A includes "B/...".

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 
+#include "api/listing.h"
 #include "api/params.h"
 #include "core/limits.h"
 #include "http/reply.h"

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/entry_body.h"
+#include "api/admission.h"
 #include "api/params.h"
 #include "api/views.h"
 #include "core/clock.h"

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/listing.h"
+#include "api/admission.h"
 #include "api/params.h"
 #include "core/clock.h"
 #include "core/json_text.h"
@@ -233,62 +235,56 @@ static bool order_or_reply(struct ds_request *req, bool *descending)
     return false;
 }
 
-/* A sorted page being built: the first limit entries, and whether one more came. */
-struct sorted_page {
-    struct ds_request *req;
-    const struct entry_ref *ref;
-    struct json_object *list;
-    struct page_rows rows;
-    int64_t last_value;
+/* What a sorted listing reads. */
+struct sorted_listing {
+    struct entry_ref ref;
+    bool descending;
+    struct ordered_bounds bounds;
 };
 
 static bool add_sorted(const struct ordered_row *row, void *arg)
 {
-    struct sorted_page *page = arg;
-    if (!page_rows_take(&page->rows, row->key)) return true; /* the extra row */
-    page->last_value = row->value;
-    struct entry_ref e = *page->ref;
+    struct list_page *page = arg;
+    if (!list_page_wants(page)) return true;
+    const struct sorted_listing *l = page->arg;
+    struct entry_ref e = l->ref;
     e.key = row->key;
-    struct json_object *o = entry_json(page->req, &e, row->value);
-    return o && json_object_array_add(page->list, o) == 0;
+    return list_page_add(page, entry_json(page->req, &e, row->value), row->key, NULL, row->value);
+}
+
+static ds_status fetch_sorted(struct list_page *page, const struct cursor_pos *after, int rows,
+                              struct ds_error *err)
+{
+    const struct sorted_listing *l = page->arg;
+    return ordered_sorted_page(page->req->db, l->ref.universe, l->ref.datastore, l->ref.scope,
+                               l->descending, l->bounds.min, l->bounds.max, after->n, after->a,
+                               rows, add_sorted, page, err);
 }
 
 void ordered_list(struct ds_request *req)
 {
     const struct ordered_wire *w = wire_of(req);
-    struct entry_ref ref;
-    int limit;
-    bool descending;
-    struct ordered_bounds bounds;
+    struct sorted_listing l;
     struct ds_error err;
-    const char *filter = req_query(req, "filter");
-    if (!ordered_ref_or_reply(req, &ref) ||
-        !page_size_or_reply(req, w->page_size, 10, ORDERED_MAX_PAGE, true, true, &limit) ||
-        !order_or_reply(req, &descending))
-        return;
-    if (ordered_filter_parse(filter, &bounds, &err) != DS_OK) {
+    if (!ordered_ref_or_reply(req, &l.ref) || !order_or_reply(req, &l.descending)) return;
+    if (ordered_filter_parse(req_query(req, "filter"), &l.bounds, &err) != DS_OK) {
         reply_error(req, &err);
         return;
     }
     char shape[80];
-    snprintf(shape, sizeof shape, "%d/%lld/%lld", descending, (long long)bounds.min,
-             (long long)bounds.max);
-    const char *parts[] = {ref.datastore, ref.scope, shape, NULL};
-    uint32_t fp = params_fingerprint(parts);
-    struct cursor_pos pos;
-    if (!cursor_or_reply(req, w->page_token, "ordered", fp, &pos)) return;
-    struct sorted_page page = {req, &ref, json_object_new_array(), {limit, 0, ""}, 0};
-    ds_status st = page.list ? ordered_sorted_page(req->db, ref.universe, ref.datastore, ref.scope,
-                                                   descending, bounds.min, bounds.max, pos.n, pos.a,
-                                                   limit + 1, add_sorted, &page, &err)
-                             : ds_fail(&err, 500, NULL, "Out of memory.");
-    cursor_pos_free(&pos);
-    if (st != DS_OK) {
-        json_object_put(page.list);
-        reply_error(req, &err);
-        return;
-    }
-    struct cursor_pos last;
-    reply_page(req, w->list_member, page.list, "nextPageToken", "ordered", fp,
-               page_rows_next(&page.rows, page.last_value, &last));
+    snprintf(shape, sizeof shape, "%d/%lld/%lld", l.descending, (long long)l.bounds.min,
+             (long long)l.bounds.max);
+    const char *bound_to[] = {l.ref.datastore, l.ref.scope, shape, NULL};
+    struct list_spec spec = {"ordered",
+                             w->page_size,
+                             10,
+                             ORDERED_MAX_PAGE,
+                             w->page_token,
+                             w->list_member,
+                             "nextPageToken",
+                             bound_to,
+                             NULL,
+                             fetch_sorted,
+                             &l};
+    list_page_run(req, &spec);
 }

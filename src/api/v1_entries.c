@@ -7,20 +7,20 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/listing.h"
+#include "api/admission.h"
 #include "api/params.h"
 #include "api/views.h"
 #include "core/clock.h"
 #include "core/digest.h"
 #include "core/limits.h"
 #include "http/reply.h"
-#include "pg/query.h"
 #include "service/datastores.h"
 #include "service/entries.h"
+#include "service/entry_lists.h"
+#include "service/entry_reads.h"
 
 #define V1_MAX_PAGE 1000
-
-static const char *const MSG_DS_NOT_FOUND = "Datastore not found.";
-static const char *const MSG_ENTRY_NOT_FOUND = "Entry not found in the datastore.";
 
 /* Replies 200 with the row's value as the body and its metadata headers; takes the row. */
 static void reply_entry_value(struct ds_request *req, struct entry_row *row)
@@ -30,13 +30,13 @@ static void reply_entry_value(struct ds_request *req, struct entry_row *row)
     entry_row_version(row, version);
     entry_view_of_row(row, version, clock_now_us(&req->ctx->clock), &v);
     v1_entry_headers(req, &v);
-    if (row->owned_value) { /* computed after the read (view-mode migration) */
+    void (*release)(void *);
+    void *owner;
+    entry_row_give_value(row, &release, &owner);
+    if (owner) /* the value lives in owner: send it without copying */
+        reply_owned(req, 200, "application/json", row->value, row->value_len, release, owner);
+    else
         reply_raw(req, 200, "application/json", row->value, row->value_len);
-        return;
-    }
-    PGresult *res = row->res; /* the value lives in res: send it without copying */
-    row->res = NULL;
-    reply_pgresult(req, 200, "application/json", res, row->value, row->value_len);
 }
 
 /* A failed exclusiveCreate / matchVersion: 412 Precondition Failed with the current entry as
@@ -45,16 +45,16 @@ static void reply_entry_value(struct ds_request *req, struct entry_row *row)
 static void reply_precondition_failed(struct ds_request *req, const struct entry_ref *ref,
                                       struct ds_error *err)
 {
-    enum store_state store;
+    bool active;
     struct entry_row row;
     struct ds_error read_err;
     err->http_status = 412;
     err->code = "FAILED_PRECONDITION";
-    if (store_entry_read(req->db, ref, false, &store, &row, NULL, &read_err) != DS_OK) {
+    if (entries_read_current(req->db, ref, &active, &row, &read_err) != DS_OK) {
         reply_error(req, err);
         return;
     }
-    if (store == STORE_ACTIVE && row.found && !row.deleted) {
+    if (active && row.found && !row.deleted) {
         char version[VERSIONID_LEN + 1];
         struct entry_view v;
         entry_row_version(&row, version);
@@ -71,19 +71,8 @@ void v1_get_entry(struct ds_request *req)
 {
     struct entry_ref ref;
     if (!v1_ref_or_reply(req, &ref, true)) return;
-    enum store_state store;
     struct entry_row row;
-    struct ds_error err;
-    if (store_entry_read(req->db, &ref, false, &store, &row, NULL, &err) != DS_OK) {
-        reply_error(req, &err);
-    } else if (store != STORE_ACTIVE) {
-        reply_fail(req, 404, "DatastoreNotFound", "%s", MSG_DS_NOT_FOUND);
-    } else if (!row.found || row.deleted) {
-        reply_fail(req, 404, "EntryNotFound", "%s", MSG_ENTRY_NOT_FOUND);
-    } else if (throughput_or_reply(req, &ref, false, row.value_len, false) &&
-               read_migrated_or_reply(req, &ref, &row)) {
-        reply_entry_value(req, &row);
-    }
+    if (entry_get_or_reply(req, &ref, &row)) reply_entry_value(req, &row);
     entry_row_clear(&row);
 }
 
@@ -205,92 +194,76 @@ void v1_increment_entry(struct ds_request *req)
     free(user_ids);
 }
 
-/* A page of {"name","createdTime"} being built, and whether one more row came. */
-struct v1_store_page {
-    struct json_object *list;
-    struct page_rows rows;
-};
-
 static bool add_v1_store(const struct datastore_row *row, void *arg)
 {
-    struct v1_store_page *page = arg;
-    if (!page_rows_take(&page->rows, row->name)) return true; /* the extra row */
+    struct list_page *page = arg;
+    if (!list_page_wants(page)) return true;
     struct json_object *d = json_object_new_object();
     if (!d) return false;
     json_object_object_add(d, "name", json_object_new_string(row->name));
     json_object_object_add(d, "createdTime", json_time(row->created_us));
-    return json_object_array_add(page->list, d) == 0;
+    return list_page_add(page, d, row->name, NULL, 0);
+}
+
+static ds_status fetch_v1_stores(struct list_page *page, const struct cursor_pos *after, int rows,
+                                 struct ds_error *err)
+{
+    return datastores_list(page->req->db, page->req->universe_id, page->arg, after->a, false, rows,
+                           add_v1_store, page, err);
 }
 
 void v1_list_datastores(struct ds_request *req)
 {
-    int limit;
-    if (!page_size_or_reply(req, "limit", 1, V1_MAX_PAGE, true, true, &limit)) return;
     const char *prefix = req_query(req, "prefix");
     prefix = prefix ? prefix : "";
-    const char *parts[] = {prefix, NULL};
-    uint32_t fp = params_fingerprint(parts);
-    struct cursor_pos pos;
-    if (!cursor_or_reply(req, "cursor", "v1-datastores", fp, &pos)) return;
-    struct v1_store_page page = {json_object_new_array(), {limit, 0, ""}};
-    struct ds_error err;
-    ds_status st = page.list ? datastores_list(req->db, req->universe_id, prefix, pos.a, false,
-                                               limit + 1, add_v1_store, &page, &err)
-                             : ds_fail(&err, 500, NULL, "Out of memory.");
-    cursor_pos_free(&pos);
-    if (st != DS_OK) {
-        json_object_put(page.list);
-        reply_error(req, &err);
-        return;
-    }
-    struct cursor_pos last;
-    reply_page(req, "datastores", page.list, "nextPageCursor", "v1-datastores", fp,
-               page_rows_next(&page.rows, 0, &last));
+    const char *bound_to[] = {prefix, NULL};
+    struct list_spec spec = {
+        "v1-datastores",  "limit",  1,    V1_MAX_PAGE,     "cursor",      "datastores",
+        "nextPageCursor", bound_to, NULL, fetch_v1_stores, (void *)prefix};
+    list_page_run(req, &spec);
+}
+
+/* What v1 lists keys of. */
+struct v1_key_listing {
+    struct entry_ref ref; /* scope NULL: every scope */
+    const char *prefix;
+};
+
+static bool add_v1_key(const struct key_list_row *row, void *arg)
+{
+    struct list_page *page = arg;
+    if (!list_page_wants(page)) return true;
+    struct json_object *k = json_object_new_object();
+    if (!k) return false;
+    json_object_object_add(k, "scope", json_object_new_string(row->scope));
+    json_object_object_add(k, "key", json_object_new_string(row->key));
+    return list_page_add(page, k, row->scope, row->key, 0);
+}
+
+static ds_status fetch_v1_keys(struct list_page *page, const struct cursor_pos *after, int rows,
+                               struct ds_error *err)
+{
+    const struct v1_key_listing *l = page->arg;
+    return entries_list_keys(page->req->db, &l->ref, l->prefix, after->a, after->b, true, rows,
+                             add_v1_key, page, err);
 }
 
 void v1_list_entries(struct ds_request *req)
 {
-    struct entry_ref ref;
+    struct v1_key_listing l;
     bool all_scopes;
-    int limit;
     if (!bool_query_or_reply(req, "allScopes", false, &all_scopes) ||
-        !v1_ref_or_reply(req, &ref, false) ||
-        !page_size_or_reply(req, "limit", 16, V1_MAX_PAGE, true, true, &limit))
+        !v1_ref_or_reply(req, &l.ref, false))
         return;
     /* rbxcloud sends scope (default "global") beside AllScopes=true: allScopes wins. */
     const char *prefix = req_query(req, "prefix");
-    prefix = prefix ? prefix : "";
-    const char *parts[] = {ref.datastore, all_scopes ? "\x01*" : ref.scope, prefix, NULL};
-    uint32_t fp = params_fingerprint(parts);
-    struct cursor_pos pos;
-    if (!cursor_or_reply(req, "cursor", "v1-entries", fp, &pos)) return;
-    if (!datastore_active_or_reply(req, &ref)) {
-        cursor_pos_free(&pos);
-        return;
-    }
-    PGresult *r;
-    struct ds_error err;
-    ds_status st =
-        store_entries_list(req->db, ref.universe, ref.datastore, all_scopes ? NULL : ref.scope,
-                           prefix, pos.a, pos.b, true, limit + 1, &r, &err);
-    cursor_pos_free(&pos);
-    if (st != DS_OK) {
-        reply_error(req, &err);
-        return;
-    }
-    int n = PQntuples(r);
-    struct json_object *keys = json_object_new_array();
-    for (int i = 0; i < n && i < limit; i++) {
-        struct json_object *k = json_object_new_object();
-        json_object_object_add(k, "scope", json_object_new_string(PQgetvalue(r, i, 0)));
-        json_object_object_add(k, "key", json_object_new_string(PQgetvalue(r, i, 1)));
-        json_object_array_add(keys, k);
-    }
-    struct cursor_pos last = {0};
-    if (n > limit)
-        last = (struct cursor_pos){PQgetvalue(r, limit - 1, 0), PQgetvalue(r, limit - 1, 1), 0};
-    reply_page(req, "keys", keys, "nextPageCursor", "v1-entries", fp, n > limit ? &last : NULL);
-    PQclear(r);
+    l.prefix = prefix ? prefix : "";
+    const char *bound_to[] = {l.ref.datastore, all_scopes ? "\x01*" : l.ref.scope, l.prefix, NULL};
+    struct entry_ref store = l.ref;
+    if (all_scopes) l.ref.scope = NULL;
+    struct list_spec spec = {"v1-entries",     "limit",  16,     V1_MAX_PAGE,   "cursor", "keys",
+                             "nextPageCursor", bound_to, &store, fetch_v1_keys, &l};
+    list_page_run(req, &spec);
 }
 
 /* startTime/endTime (RFC 3339) → bounds; absent → open. */
@@ -305,55 +278,58 @@ static bool time_bound_or_reply(struct ds_request *req, const char *name, const 
     return false;
 }
 
+/* What v1 lists versions of. */
+struct v1_version_listing {
+    struct entry_ref ref;
+    int64_t start, end;
+    bool descending;
+};
+
+static bool add_v1_version(const struct version_list_row *row, void *arg)
+{
+    struct list_page *page = arg;
+    if (!list_page_wants(page)) return true;
+    char id[VERSIONID_LEN + 1];
+    versionid_format(row->created_us, row->version_seq, row->version_us, id);
+    return list_page_add(
+        page,
+        v1_entry_version(id, row->deleted, row->content_length, row->version_us, row->created_us),
+        NULL, NULL, row->version_seq);
+}
+
+static ds_status fetch_v1_versions(struct list_page *page, const struct cursor_pos *after, int rows,
+                                   struct ds_error *err)
+{
+    const struct v1_version_listing *l = page->arg;
+    int64_t from = after->n ? after->n : (l->descending ? INT64_MAX : 0);
+    return entries_list_versions(page->req->db, &l->ref, l->start, l->end, l->descending, from,
+                                 rows, add_v1_version, page, err);
+}
+
 void v1_list_versions(struct ds_request *req)
 {
-    struct entry_ref ref;
-    int limit;
-    int64_t start, end;
-    if (!v1_ref_or_reply(req, &ref, true) ||
-        !page_size_or_reply(req, "limit", 16, V1_MAX_PAGE, true, true, &limit) ||
-        !time_bound_or_reply(req, "startTime", "InvalidStartTime", INT64_MIN, &start) ||
-        !time_bound_or_reply(req, "endTime", "InvalidEndTime", INT64_MAX, &end))
+    struct v1_version_listing l = {0};
+    if (!v1_ref_or_reply(req, &l.ref, true) ||
+        !time_bound_or_reply(req, "startTime", "InvalidStartTime", INT64_MIN, &l.start) ||
+        !time_bound_or_reply(req, "endTime", "InvalidEndTime", INT64_MAX, &l.end))
         return;
     const char *order = req_query(req, "sortOrder");
-    bool descending = false;
     if (order && *order) {
         if (!strcasecmp(order, "Descending"))
-            descending = true;
+            l.descending = true;
         else if (strcasecmp(order, "Ascending") != 0) {
             reply_fail(req, 400, "InvalidSortOrder", "sortOrder must be Ascending or Descending.");
             return;
         }
     }
     char bounds[64];
-    snprintf(bounds, sizeof bounds, "%lld/%lld/%d", (long long)start, (long long)end, descending);
-    const char *parts[] = {ref.datastore, ref.scope, ref.key, bounds, NULL};
-    uint32_t fp = params_fingerprint(parts);
-    struct cursor_pos pos;
-    if (!cursor_or_reply(req, "cursor", "v1-versions", fp, &pos)) return;
-    cursor_pos_free(&pos);
-    int64_t after = pos.n ? pos.n : (descending ? INT64_MAX : 0);
-    if (!datastore_active_or_reply(req, &ref)) return;
-    PGresult *r;
-    struct ds_error err;
-    if (store_versions_list(req->db, &ref, start, end, descending, after, limit + 1, &r, &err) !=
-        DS_OK) {
-        reply_error(req, &err);
-        return;
-    }
-    int n = PQntuples(r);
-    struct json_object *versions = json_object_new_array();
-    for (int i = 0; i < n && i < limit; i++) {
-        char id[VERSIONID_LEN + 1];
-        versionid_format(pg_i64(r, i, 4), pg_i64(r, i, 0), pg_i64(r, i, 1), id);
-        json_object_array_add(versions, v1_entry_version(id, pg_bool(r, i, 2), pg_i64(r, i, 3),
-                                                         pg_i64(r, i, 1), pg_i64(r, i, 4)));
-    }
-    struct cursor_pos last = {0};
-    if (n > limit) last = (struct cursor_pos){NULL, NULL, pg_i64(r, limit - 1, 0)};
-    reply_page(req, "versions", versions, "nextPageCursor", "v1-versions", fp,
-               n > limit ? &last : NULL);
-    PQclear(r);
+    snprintf(bounds, sizeof bounds, "%lld/%lld/%d", (long long)l.start, (long long)l.end,
+             l.descending);
+    const char *bound_to[] = {l.ref.datastore, l.ref.scope, l.ref.key, bounds, NULL};
+    struct list_spec spec = {
+        "v1-versions",    "limit",  16,     V1_MAX_PAGE,       "cursor", "versions",
+        "nextPageCursor", bound_to, &l.ref, fetch_v1_versions, &l};
+    list_page_run(req, &spec);
 }
 
 /* The entry address and the version that versionId names, read into *row (the caller
@@ -368,7 +344,7 @@ static bool version_or_reply(struct ds_request *req, struct entry_ref *ref, stru
         return false;
     }
     struct ds_error err;
-    if (store_version_get(req->db, ref, *seq, row, &err) != DS_OK) {
+    if (entries_version_get(req->db, ref, *seq, row, &err) != DS_OK) {
         reply_error(req, &err);
         return false;
     }
@@ -393,7 +369,7 @@ void v1_delete_version(struct ds_request *req)
     if (!version_or_reply(req, &ref, &row, &id, &seq)) return;
     struct ds_error err;
     bool deleted = false;
-    if (store_version_delete(req->db, &ref, seq, &deleted, &err) != DS_OK)
+    if (entries_version_delete(req->db, &ref, seq, &deleted, &err) != DS_OK)
         reply_error(req, &err);
     else if (!deleted)
         reply_fail(req, 409, "CurrentVersion",

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/listing.h"
 #include "api/params.h"
 #include "api/views.h"
 #include "core/clock.h"
@@ -15,53 +16,43 @@
 
 #define V2_DATASTORES_MAX_PAGE 100
 
-/* A page being built: the views of the first limit rows, and whether one more came. */
-struct store_page {
-    struct json_object *list;
-    int64_t universe;
-    struct page_rows rows;
+/* What a v2 data store listing reads. */
+struct v2_store_listing {
+    const char *prefix;
+    bool show_deleted;
 };
 
 static bool add_store(const struct datastore_row *row, void *arg)
 {
-    struct store_page *page = arg;
-    if (!page_rows_take(&page->rows, row->name)) return true; /* the extra row */
-    struct json_object *d =
-        v2_datastore(page->universe, row->name, row->created_us, row->deleted, row->deleted_us);
-    return d && json_object_array_add(page->list, d) == 0;
+    struct list_page *page = arg;
+    if (!list_page_wants(page)) return true;
+    struct json_object *d = v2_datastore(page->req->universe_id, row->name, row->created_us,
+                                         row->deleted, row->deleted_us);
+    return list_page_add(page, d, row->name, NULL, 0);
+}
+
+static ds_status fetch_stores(struct list_page *page, const struct cursor_pos *after, int rows,
+                              struct ds_error *err)
+{
+    const struct v2_store_listing *l = page->arg;
+    return datastores_list(page->req->db, page->req->universe_id, l->prefix, after->a,
+                           l->show_deleted, rows, add_store, page, err);
 }
 
 void v2_list_datastores(struct ds_request *req)
 {
-    int limit;
-    bool show_deleted;
+    struct v2_store_listing l = {0};
     char *prefix = NULL;
-    if (!page_size_or_reply(req, "maxPageSize", 10, V2_DATASTORES_MAX_PAGE, true, true, &limit) ||
-        !bool_query_or_reply(req, "showDeleted", false, &show_deleted) ||
+    if (!bool_query_or_reply(req, "showDeleted", false, &l.show_deleted) ||
         !starts_with_filter_or_reply(req, &prefix))
         return;
-    const char *parts[] = {prefix ? prefix : "", show_deleted ? "1" : "0", NULL};
-    uint32_t fp = params_fingerprint(parts);
-    struct cursor_pos pos;
-    if (!cursor_or_reply(req, "pageToken", "v2-datastores", fp, &pos)) {
-        free(prefix);
-        return;
-    }
-    struct store_page page = {json_object_new_array(), req->universe_id, {limit, 0, ""}};
-    struct ds_error err;
-    ds_status st = page.list ? datastores_list(req->db, req->universe_id, prefix, pos.a,
-                                               show_deleted, limit + 1, add_store, &page, &err)
-                             : ds_fail(&err, 500, NULL, "Out of memory.");
-    cursor_pos_free(&pos);
+    l.prefix = prefix;
+    const char *bound_to[] = {prefix ? prefix : "", l.show_deleted ? "1" : "0", NULL};
+    struct list_spec spec = {
+        "v2-datastores", "maxPageSize", 10,   V2_DATASTORES_MAX_PAGE, "pageToken", "dataStores",
+        "nextPageToken", bound_to,      NULL, fetch_stores,           &l};
+    list_page_run(req, &spec);
     free(prefix);
-    if (st != DS_OK) {
-        json_object_put(page.list);
-        reply_error(req, &err);
-        return;
-    }
-    struct cursor_pos last;
-    reply_page(req, "dataStores", page.list, "nextPageToken", "v2-datastores", fp,
-               page_rows_next(&page.rows, 0, &last));
 }
 
 static void set_deleted(struct ds_request *req, bool deleted)

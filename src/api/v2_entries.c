@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "api/entry_body.h"
+#include "api/listing.h"
+#include "api/admission.h"
 #include "api/params.h"
 #include "api/views.h"
 #include "core/clock.h"
@@ -15,9 +17,9 @@
 #include "core/json_text.h"
 #include "core/limits.h"
 #include "http/reply.h"
-#include "pg/query.h"
 #include "service/entries.h"
-#include "store/datastores.h"
+#include "service/entry_lists.h"
+#include "service/entry_reads.h"
 
 #define V2_ENTRIES_MAX_PAGE 256
 #define V2_REVISIONS_MAX_PAGE 100
@@ -194,16 +196,7 @@ void v2_get_entry(struct ds_request *req)
         goto done;
     }
     if (!rev || !strcmp(rev, "latest")) {
-        enum store_state store;
-        if (store_entry_read(req->db, &ref, false, &store, &row, NULL, &err) != DS_OK)
-            reply_error(req, &err);
-        else if (store != STORE_ACTIVE)
-            reply_fail(req, 404, "DatastoreNotFound", "Datastore not found.");
-        else if (!row.found || row.deleted)
-            reply_fail(req, 404, "EntryNotFound", "Entry not found in the datastore.");
-        else if (throughput_or_reply(req, &ref, false, row.value_len, false) &&
-                 read_migrated_or_reply(req, &ref, &row))
-            reply_row(req, &ref, &row);
+        if (entry_get_or_reply(req, &ref, &row)) reply_row(req, &ref, &row);
         goto done;
     }
     ds_status st;
@@ -216,14 +209,14 @@ void v2_get_entry(struct ds_request *req)
                        "10 minutes in the future.");
             goto done;
         }
-        st = store_version_at(req->db, &ref, t, &row, &err);
+        st = entries_version_at(req->db, &ref, t, &row, &err);
     } else {
         int64_t seq;
         if (!versionid_parse(rev, &seq)) {
             reply_fail(req, 400, "InvalidVersionId", "Malformed revision id '%.60s'.", rev);
             goto done;
         }
-        st = store_version_get(req->db, &ref, seq, &row, &err);
+        st = entries_version_get(req->db, &ref, seq, &row, &err);
         if (st == DS_OK && row.found) {
             char found[VERSIONID_LEN + 1];
             entry_row_version(&row, found);
@@ -241,65 +234,71 @@ done:
     free(key);
 }
 
+/* What v2 lists keys of. */
+struct v2_key_listing {
+    struct entry_ref ref; /* scope NULL: every scope ("-") */
+    const char *prefix;
+    bool show_deleted;
+};
+
+static bool add_v2_key(const struct key_list_row *row, void *arg)
+{
+    struct list_page *page = arg;
+    if (!list_page_wants(page)) return true;
+    const struct v2_key_listing *l = page->arg;
+    bool all = !l->ref.scope;
+    char path[512], id[160];
+    if (all || scoped_route(page->req))
+        snprintf(path, sizeof path, "universes/%lld/data-stores/%s/scopes/%s/entries/%s",
+                 (long long)l->ref.universe, l->ref.datastore, row->scope, row->key);
+    else
+        snprintf(path, sizeof path, "universes/%lld/data-stores/%s/entries/%s",
+                 (long long)l->ref.universe, l->ref.datastore, row->key);
+    if (all)
+        snprintf(id, sizeof id, "%s/%s", row->scope, row->key);
+    else
+        snprintf(id, sizeof id, "%s", row->key);
+    struct json_object *e = json_object_new_object();
+    if (!e) return false;
+    json_object_object_add(e, "path", json_object_new_string(path));
+    json_object_object_add(e, "id", json_object_new_string(id));
+    return list_page_add(page, e, row->scope, row->key, 0);
+}
+
+static ds_status fetch_v2_keys(struct list_page *page, const struct cursor_pos *after, int rows,
+                               struct ds_error *err)
+{
+    const struct v2_key_listing *l = page->arg;
+    return entries_list_keys(page->req->db, &l->ref, l->prefix, after->a, after->b, l->show_deleted,
+                             rows, add_v2_key, page, err);
+}
+
 void v2_list_entries(struct ds_request *req)
 {
-    struct entry_ref ref;
-    int limit;
-    bool show_deleted;
+    struct v2_key_listing l = {0};
     char *prefix = NULL;
-    if (!v2_ref_or_reply(req, &ref) ||
-        !page_size_or_reply(req, "maxPageSize", 10, V2_ENTRIES_MAX_PAGE, true, true, &limit) ||
-        !bool_query_or_reply(req, "showDeleted", false, &show_deleted) ||
+    if (!v2_ref_or_reply(req, &l.ref) ||
+        !bool_query_or_reply(req, "showDeleted", false, &l.show_deleted) ||
         !starts_with_filter_or_reply(req, &prefix))
         return;
-    bool all = strcmp(ref.scope, "-") == 0;
+    l.prefix = prefix;
     char flags[8];
-    snprintf(flags, sizeof flags, "%d", show_deleted);
-    const char *parts[] = {ref.datastore, ref.scope, prefix ? prefix : "", flags, NULL};
-    uint32_t fp = params_fingerprint(parts);
-    struct cursor_pos pos;
-    PGresult *r = NULL;
-    struct ds_error err;
-    if (!cursor_or_reply(req, "pageToken", "v2-entries", fp, &pos)) goto done;
-    if (!datastore_active_or_reply(req, &ref)) {
-        cursor_pos_free(&pos);
-        goto done;
-    }
-    ds_status st = store_entries_list(req->db, ref.universe, ref.datastore, all ? NULL : ref.scope,
-                                      prefix, pos.a, pos.b, show_deleted, limit + 1, &r, &err);
-    cursor_pos_free(&pos);
-    if (st != DS_OK) {
-        reply_error(req, &err);
-        goto done;
-    }
-    int n = PQntuples(r);
-    struct json_object *list = json_object_new_array();
-    for (int i = 0; i < n && i < limit; i++) {
-        const char *scope = PQgetvalue(r, i, 0), *key = PQgetvalue(r, i, 1);
-        char path[512], id[160];
-        bool show_scope = all || scoped_route(req);
-        if (show_scope)
-            snprintf(path, sizeof path, "universes/%lld/data-stores/%s/scopes/%s/entries/%s",
-                     (long long)ref.universe, ref.datastore, scope, key);
-        else
-            snprintf(path, sizeof path, "universes/%lld/data-stores/%s/entries/%s",
-                     (long long)ref.universe, ref.datastore, key);
-        if (all)
-            snprintf(id, sizeof id, "%s/%s", scope, key);
-        else
-            snprintf(id, sizeof id, "%s", key);
-        struct json_object *e = json_object_new_object();
-        json_object_object_add(e, "path", json_object_new_string(path));
-        json_object_object_add(e, "id", json_object_new_string(id));
-        json_object_array_add(list, e);
-    }
-    struct cursor_pos last = {0};
-    if (n > limit)
-        last = (struct cursor_pos){PQgetvalue(r, limit - 1, 0), PQgetvalue(r, limit - 1, 1), 0};
-    reply_page(req, "dataStoreEntries", list, "nextPageToken", "v2-entries", fp,
-               n > limit ? &last : NULL);
-done:
-    PQclear(r);
+    snprintf(flags, sizeof flags, "%d", l.show_deleted);
+    const char *bound_to[] = {l.ref.datastore, l.ref.scope, prefix ? prefix : "", flags, NULL};
+    struct entry_ref store = l.ref;
+    if (strcmp(l.ref.scope, "-") == 0) l.ref.scope = NULL;
+    struct list_spec spec = {"v2-entries",
+                             "maxPageSize",
+                             10,
+                             V2_ENTRIES_MAX_PAGE,
+                             "pageToken",
+                             "dataStoreEntries",
+                             "nextPageToken",
+                             bound_to,
+                             &store,
+                             fetch_v2_keys,
+                             &l};
+    list_page_run(req, &spec);
     free(prefix);
 }
 
@@ -343,44 +342,53 @@ bad:
     return false;
 }
 
+/* What v2 lists revisions of. */
+struct v2_revision_listing {
+    struct entry_ref ref;
+    int64_t start, end;
+};
+
+static bool add_v2_revision(const struct version_list_row *row, void *arg)
+{
+    struct list_page *page = arg;
+    if (!list_page_wants(page)) return true;
+    const struct v2_revision_listing *l = page->arg;
+    char id[VERSIONID_LEN + 1];
+    versionid_format(row->created_us, row->version_seq, row->version_us, id);
+    struct entry_view v = {.version = id,
+                           .created_us = row->created_us,
+                           .version_us = row->version_us,
+                           .deleted = row->deleted};
+    return list_page_add(page, v2_entry(&l->ref, scoped_route(page->req), &v, false, true), NULL,
+                         NULL, row->version_seq);
+}
+
+static ds_status fetch_v2_revisions(struct list_page *page, const struct cursor_pos *after,
+                                    int rows, struct ds_error *err)
+{
+    const struct v2_revision_listing *l = page->arg;
+    return entries_list_versions(page->req->db, &l->ref, l->start, l->end, true,
+                                 after->n ? after->n : INT64_MAX, rows, add_v2_revision, page, err);
+}
+
 void v2_list_revisions(struct ds_request *req)
 {
-    struct entry_ref ref;
-    int limit;
-    int64_t start, end;
-    if (!concrete_ref_or_reply(req, &ref) ||
-        !page_size_or_reply(req, "maxPageSize", 10, V2_REVISIONS_MAX_PAGE, true, true, &limit) ||
-        !revision_filter_or_reply(req, &start, &end))
+    struct v2_revision_listing l;
+    if (!concrete_ref_or_reply(req, &l.ref) || !revision_filter_or_reply(req, &l.start, &l.end))
         return;
     char bounds[64];
-    snprintf(bounds, sizeof bounds, "%lld/%lld", (long long)start, (long long)end);
-    const char *parts[] = {ref.datastore, ref.scope, ref.key, bounds, NULL};
-    uint32_t fp = params_fingerprint(parts);
-    struct cursor_pos pos;
-    if (!cursor_or_reply(req, "pageToken", "v2-revisions", fp, &pos)) return;
-    cursor_pos_free(&pos);
-    if (!datastore_active_or_reply(req, &ref)) return;
-    PGresult *r;
-    struct ds_error err;
-    if (store_versions_list(req->db, &ref, start, end, true, pos.n ? pos.n : INT64_MAX, limit + 1,
-                            &r, &err) != DS_OK) {
-        reply_error(req, &err);
-        return;
-    }
-    int n = PQntuples(r);
-    struct json_object *list = json_object_new_array();
-    for (int i = 0; i < n && i < limit; i++) {
-        char id[VERSIONID_LEN + 1];
-        versionid_format(pg_i64(r, i, 4), pg_i64(r, i, 0), pg_i64(r, i, 1), id);
-        struct entry_view v = {.version = id,
-                               .created_us = pg_i64(r, i, 4),
-                               .version_us = pg_i64(r, i, 1),
-                               .deleted = pg_bool(r, i, 2)};
-        json_object_array_add(list, v2_entry(&ref, scoped_route(req), &v, false, true));
-    }
-    struct cursor_pos last = {0};
-    if (n > limit) last = (struct cursor_pos){NULL, NULL, pg_i64(r, limit - 1, 0)};
-    reply_page(req, "dataStoreEntries", list, "nextPageToken", "v2-revisions", fp,
-               n > limit ? &last : NULL);
-    PQclear(r);
+    snprintf(bounds, sizeof bounds, "%lld/%lld", (long long)l.start, (long long)l.end);
+    const char *bound_to[] = {l.ref.datastore, l.ref.scope, l.ref.key, bounds, NULL};
+    struct list_spec spec = {"v2-revisions",
+                             "maxPageSize",
+                             10,
+                             V2_REVISIONS_MAX_PAGE,
+                             "pageToken",
+                             "dataStoreEntries",
+                             "nextPageToken",
+                             bound_to,
+                             &l.ref,
+                             fetch_v2_revisions,
+                             &l};
+    list_page_run(req, &spec);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/admission.h"
 #include "core/assert.h"
 #include "core/budget.h"
 #include "core/limits.h"
@@ -18,7 +19,6 @@
 #include "http/cors.h"
 #include "dispatch/fault_stage.h"
 #include "http/reply.h"
-#include "service/budgets.h"
 #include "dispatch/router.h"
 #include "log.h"
 #include "metrics.h"
@@ -76,25 +76,16 @@ static bool stage_budget(struct ds_request *req)
     if (!req->ctx->cfg->budgets || !req->universe_id ||
         !(n = route_budget_types(req->route, types)))
         return true;
-    struct budget_verdict v;
-    budgets_check(req->ctx->budgets, req->universe_id, req_header(req, "x-server-id"), types, n,
-                  &v);
+    struct admission a;
+    admit_budget(req->ctx, req->universe_id, req_header(req, "x-server-id"), types, n, &a);
     char buf[32];
-    snprintf(buf, sizeof buf, "%.0f", v.limit_per_min);
+    snprintf(buf, sizeof buf, "%.0f", a.budget.limit_per_min);
     reply_header(req, "x-ratelimit-limit", buf);
-    snprintf(buf, sizeof buf, "%.0f", v.remaining < 0 ? 0 : v.remaining - 0.4999);
+    snprintf(buf, sizeof buf, "%.0f", a.budget.remaining < 0 ? 0 : a.budget.remaining - 0.4999);
     reply_header(req, "x-ratelimit-remaining", buf);
-    snprintf(buf, sizeof buf, "%lld", (long long)((v.reset_us + 999999) / 1000000));
+    snprintf(buf, sizeof buf, "%lld", (long long)((a.budget.reset_us + 999999) / 1000000));
     reply_header(req, "x-ratelimit-reset", buf);
-    if (v.allowed) return true;
-    metrics_throttled(req->ctx->metrics, THROTTLED_BUDGET);
-    snprintf(buf, sizeof buf, "%lld", (long long)((v.retry_after_us + 999999) / 1000000));
-    reply_header(req, "Retry-After", buf);
-    const char *name = budget_type_name(v.type);
-    reply_fail(req, 429, budget_throttle_code(v.type, v.per_server),
-               "%s budget exhausted for this %s; retry in %s s.", name,
-               v.per_server ? "game server" : "experience", buf);
-    return false;
+    return admitted_or_reply(req, &a);
 }
 
 static bool stage_database(struct ds_request *req)

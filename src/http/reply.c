@@ -110,17 +110,12 @@ void reply_static(struct ds_request *req, unsigned status, const char *content_t
     queue(req, status, resp, content_type);
 }
 
-static void clear_pgresult(void *cls)
+void reply_owned(struct ds_request *req, unsigned status, const char *content_type,
+                 const char *data, size_t len, void (*release)(void *), void *owner)
 {
-    PQclear(cls);
-}
-
-void reply_pgresult(struct ds_request *req, unsigned status, const char *content_type,
-                    PGresult *res, const char *data, size_t len)
-{
-    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback_cls(
-        len, (void *)data, clear_pgresult, res);
-    if (!resp) PQclear(res);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)data, release, owner);
+    if (!resp) release(owner);
     queue(req, status, resp, content_type);
 }
 

@@ -6,7 +6,6 @@
 #define DS_HTTP_REPLY_H
 
 #include <json-c/json.h>
-#include <libpq-fe.h>
 
 #include "http/request.h"
 
@@ -21,10 +20,10 @@ void reply_raw(struct ds_request *req, unsigned status, const char *content_type
 /* Body at data that outlives the response (read-only data of the binary): not copied. */
 void reply_static(struct ds_request *req, unsigned status, const char *content_type,
                   const char *data, size_t len);
-/* Body that lives inside res (e.g. a stored value): sent without copying; takes ownership
- * of res, which is cleared once the response is gone. */
-void reply_pgresult(struct ds_request *req, unsigned status, const char *content_type,
-                    PGresult *res, const char *data, size_t len);
+/* Body at data that lives inside owner (e.g. a stored value inside a query result): sent
+ * without copying; release(owner) runs once the response is gone. */
+void reply_owned(struct ds_request *req, unsigned status, const char *content_type,
+                 const char *data, size_t len, void (*release)(void *), void *owner);
 /* A response built by the caller (e.g. streamed from a content reader); takes it. */
 void reply_response(struct ds_request *req, unsigned status, struct MHD_Response *resp,
                     const char *content_type);

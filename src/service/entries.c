@@ -14,6 +14,7 @@
 #include "core/limits.h"
 #include "core/session_lock.h"
 #include "core/versioning.h"
+#include "service/admission.h"
 #include "service/migrations.h"
 #include "service/ordered.h"
 #include "store/migrations.h"
@@ -216,7 +217,7 @@ static ds_status write_in_tx(struct ds_ctx *ctx, struct pg_conn *db, const struc
     if (!system && (st = lock_check_write(&row.lock, now, spec->has_lock_token, spec->lock_token,
                                           err)) != DS_OK)
         goto done;
-    if (!system && row.found && cooldown_blocks(ctx, row.version_us, now, err)) {
+    if (!system && row.found && admit_cooldown_blocks(ctx, row.version_us, now, err)) {
         st = DS_ERR;
         goto done;
     }

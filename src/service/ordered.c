@@ -2,18 +2,7 @@
 #include "service/ordered.h"
 
 #include "pg/query.h"
-
-bool cooldown_blocks(const struct ds_ctx *ctx, int64_t last_write_us, int64_t now_us,
-                     struct ds_error *err)
-{
-    int64_t window = (int64_t)(ctx->write_cooldown * 1e6);
-    if (window <= 0 || now_us >= last_write_us + window) return false;
-    ds_fail(err, 429, "TooManyRequests",
-            "Writes to the same key are limited to one per %.3g s; retry after the cooldown.",
-            ctx->write_cooldown);
-    err->retry_at_us = last_write_us + window;
-    return true;
-}
+#include "service/admission.h"
 
 static ds_status run_op(struct pg_conn *db, const struct entry_ref *ref, enum ordered_write_op op,
                         int64_t value, int64_t expected, int64_t now, struct ordered_result *out,
@@ -49,7 +38,7 @@ ds_status ordered_write(struct ds_ctx *ctx, struct pg_conn *db, const struct ent
     if (st == DS_OK) {
         if (clock_observe_virtual(&ctx->clock, shared_time)) ctx_clock_changed(ctx);
         int64_t now = clock_now_us(&ctx->clock);
-        if (exists && cooldown_blocks(ctx, last_write, now, err))
+        if (exists && admit_cooldown_blocks(ctx, last_write, now, err))
             st = DS_ERR;
         else
             st = run_op(db, ref, op, value, expected, now, out, err);

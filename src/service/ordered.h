@@ -30,9 +30,4 @@ ds_status ordered_write(struct ds_ctx *ctx, struct pg_conn *db, const struct ent
                         enum ordered_write_op op, int64_t value, int64_t expected,
                         struct ordered_result *out, struct ds_error *err) DS_MUSTCHECK;
 
-/* The per-key cooldown check shared with standard entries: false if the write may proceed,
- * else fills err (429, retry_at_us). */
-bool cooldown_blocks(const struct ds_ctx *ctx, int64_t last_write_us, int64_t now_us,
-                     struct ds_error *err);
-
 #endif

@@ -113,6 +113,20 @@ void entry_row_clear(struct entry_row *row)
     memset(row, 0, sizeof *row);
 }
 
+static void release_result(void *res)
+{
+    PQclear(res);
+}
+
+void entry_row_give_value(struct entry_row *row, void (**release)(void *), void **owner)
+{
+    *release = release_result;
+    *owner = NULL;
+    if (row->owned_value) return; /* the value lives in owned_value, cleared with the row */
+    *owner = row->res;
+    row->res = NULL;
+}
+
 void store_key_params(struct pg_params *p, const struct entry_ref *ref)
 {
     pgp_init(p);
@@ -260,7 +274,7 @@ ds_status store_version_at(struct pg_conn *db, const struct entry_ref *ref, int6
 
 ds_status store_versions_list(struct pg_conn *db, const struct entry_ref *ref, int64_t start_us,
                               int64_t end_us, bool descending, int64_t after, int limit,
-                              PGresult **out, struct ds_error *err)
+                              version_list_row_fn fn, void *arg, struct ds_error *err)
 {
     struct pg_params p;
     store_key_params(&p, ref);
@@ -268,14 +282,22 @@ ds_status store_versions_list(struct pg_conn *db, const struct entry_ref *ref, i
     pgp_i64(&p, end_us);
     pgp_i64(&p, after);
     pgp_i64(&p, limit);
-    *out = pg_run(db, descending ? "versions_desc" : "versions_asc", &p, err);
-    return *out ? DS_OK : DS_ERR;
+    PGresult *r = pg_run(db, descending ? "versions_desc" : "versions_asc", &p, err);
+    if (!r) return DS_ERR;
+    bool more = true;
+    for (int i = 0; more && i < PQntuples(r); i++) {
+        struct version_list_row row = {pg_i64(r, i, 0), pg_i64(r, i, 1), pg_i64(r, i, 4),
+                                       pg_bool(r, i, 2), pg_i64(r, i, 3)};
+        more = fn(&row, arg);
+    }
+    PQclear(r);
+    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
 }
 
 ds_status store_entries_list(struct pg_conn *db, int64_t universe, const char *datastore,
                              const char *scope, const char *prefix, const char *after_scope,
-                             const char *after_key, bool include_deleted, int limit, PGresult **out,
-                             struct ds_error *err)
+                             const char *after_key, bool include_deleted, int limit,
+                             key_list_row_fn fn, void *arg, struct ds_error *err)
 {
     struct pg_params p;
     pgp_init(&p);
@@ -292,6 +314,13 @@ ds_status store_entries_list(struct pg_conn *db, int64_t universe, const char *d
     }
     pgp_bool(&p, include_deleted);
     pgp_i64(&p, limit);
-    *out = pg_run(db, scope ? "entries_list_scope" : "entries_list_all", &p, err);
-    return *out ? DS_OK : DS_ERR;
+    PGresult *r = pg_run(db, scope ? "entries_list_scope" : "entries_list_all", &p, err);
+    if (!r) return DS_ERR;
+    bool more = true;
+    for (int i = 0; more && i < PQntuples(r); i++) {
+        struct key_list_row row = {PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), pg_bool(r, i, 2)};
+        more = fn(&row, arg);
+    }
+    PQclear(r);
+    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
 }

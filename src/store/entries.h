@@ -47,6 +47,10 @@ struct entry_row {
     char owned_md5[25];     /* its MD5 (row->md5 then points here) */
 };
 void entry_row_clear(struct entry_row *row);
+/* Hands over what row->value lives in: *owner, to be freed with release(*owner) once the
+ * value is no longer needed; *owner NULL when the value is not the row's own (computed
+ * after the read: copy it). The row keeps its strings until then. */
+void entry_row_give_value(struct entry_row *row, void (**release)(void *), void **owner);
 
 struct pg_params;
 /* Starts p with the key's four parameters ($1 universe, $2 data store, $3 scope, $4 key). */
@@ -97,19 +101,38 @@ ds_status store_version_delete(struct pg_conn *db, const struct entry_ref *ref, 
 ds_status store_version_at(struct pg_conn *db, const struct entry_ref *ref, int64_t t_us,
                            struct entry_row *row, struct ds_error *err) DS_MUSTCHECK;
 
-/* Lists retained versions with start_us <= version_us <= end_us after (ascending) or before
- * (descending) the version number `after`, at most limit rows. Result columns:
- * 0 version_seq, 1 version_us, 2 deleted, 3 content_length, 4 created_us. */
+/* One retained version in a listing. */
+struct version_list_row {
+    int64_t version_seq;
+    int64_t version_us;
+    int64_t created_us; /* key creation */
+    bool deleted;
+    int64_t content_length;
+};
+typedef bool (*version_list_row_fn)(const struct version_list_row *row,
+                                    void *arg); /* false: stop */
+
+/* Retained versions with start_us <= version_us <= end_us after (ascending) or before
+ * (descending) the version number `after`, at most limit, each passed to fn (stopping when
+ * it returns false: 500). */
 ds_status store_versions_list(struct pg_conn *db, const struct entry_ref *ref, int64_t start_us,
                               int64_t end_us, bool descending, int64_t after, int limit,
-                              PGresult **out, struct ds_error *err) DS_MUSTCHECK;
+                              version_list_row_fn fn, void *arg, struct ds_error *err) DS_MUSTCHECK;
 
-/* Lists keys of one scope (scope non-NULL: keys starting with prefix, after after_key) or of
+/* One key in a listing. Strings borrowed for the callback's duration. */
+struct key_list_row {
+    const char *scope;
+    const char *key;
+    bool deleted;
+};
+typedef bool (*key_list_row_fn)(const struct key_list_row *row, void *arg); /* false: stop */
+
+/* Keys of one scope (scope non-NULL: keys starting with prefix, after after_key) or of
  * every scope (scope NULL: "scope/key" starting with prefix, after (after_scope, after_key)),
- * ordered, at most limit rows. Result columns: 0 scope, 1 key, 2 deleted. */
+ * ordered, at most limit, each passed to fn (stopping when it returns false: 500). */
 ds_status store_entries_list(struct pg_conn *db, int64_t universe, const char *datastore,
                              const char *scope, const char *prefix, const char *after_scope,
-                             const char *after_key, bool include_deleted, int limit, PGresult **out,
-                             struct ds_error *err) DS_MUSTCHECK;
+                             const char *after_key, bool include_deleted, int limit,
+                             key_list_row_fn fn, void *arg, struct ds_error *err) DS_MUSTCHECK;
 
 #endif
