@@ -24,8 +24,7 @@
 #include "core/versionid.h"
 #include "http/reply.h"
 #include "log.h"
-#include "pg/query.h"
-#include "store/transfer.h"
+#include "service/transfer.h"
 
 #define PAGE 200
 
@@ -33,14 +32,20 @@ enum phase { P_STORES, P_ENTRIES, P_ORDERED_STORES, P_ORDERED, P_TAIL, P_DONE };
 
 struct export_stream {
     struct ds_ctx *ctx;
-    struct pg_conn *db; /* held for the whole stream */
+    struct export_snapshot snap; /* its connection is held for the whole stream */
     int64_t universe;
     char *only; /* datastore filter, or NULL */
     bool versions;
     enum phase phase;
-    PGresult *stores;
+    struct store_names {
+        char **names;
+        int64_t *created_us;
+        int n, cap;
+    } stores; /* of the kind being exported; listed once per kind */
+    bool listed;
     int store_i;
     char *after_scope, *after_key; /* keyset position in the current store */
+    int page_rows;                 /* rows of the page being read */
     bool first_entry;
     char *buf; /* output not yet handed to libmicrohttpd */
     size_t len, cap, off;
@@ -116,136 +121,158 @@ static bool set_after(struct export_stream *x, const char *scope, const char *ke
     return x->after_scope && x->after_key;
 }
 
-static bool put_versions(struct export_stream *x, const char *store, const char *scope,
-                         const char *key)
+static bool put_version(const struct export_version_row *v, void *arg)
+{
+    struct export_stream *x = arg;
+    puts_(x, x->page_rows++ ? ",{\"versionSeq\":" : "{\"versionSeq\":");
+    put_i64(x, v->version_seq);
+    put_member(x, "versionTime");
+    put_time(x, v->version_us);
+    put_member(x, "supersededTime");
+    put_time(x, v->superseded_us);
+    put_member(x, "deleted");
+    puts_(x, v->deleted ? "true" : "false");
+    put_member(x, "value");
+    if (v->value)
+        put(x, v->value, v->value_len);
+    else
+        puts_(x, "null");
+    put_member(x, "users");
+    puts_(x, v->user_ids);
+    put_member(x, "attributes");
+    puts_(x, v->attributes);
+    puts_(x, "}");
+    return !x->oom;
+}
+
+static const char *current_store(const struct export_stream *x)
+{
+    return x->stores.names[x->store_i];
+}
+
+static bool put_entry(const struct export_entry_row *e, void *arg)
+{
+    struct export_stream *x = arg;
+    x->page_rows++;
+    char version[VERSIONID_LEN + 1];
+    versionid_format(e->created_us, e->version_seq, e->version_us, version);
+    puts_(x, x->first_entry ? "{\"scope\":" : ",{\"scope\":");
+    x->first_entry = false;
+    put_string(x, e->scope);
+    put_member(x, "key");
+    put_string(x, e->key);
+    put_member(x, "createdTime");
+    put_time(x, e->created_us);
+    put_member(x, "version");
+    put_string(x, version);
+    put_member(x, "versionSeq");
+    put_i64(x, e->version_seq);
+    put_member(x, "versionTime");
+    put_time(x, e->version_us);
+    put_member(x, "value");
+    put(x, e->value, e->value_len);
+    put_member(x, "users");
+    puts_(x, e->user_ids);
+    put_member(x, "attributes");
+    puts_(x, e->attributes);
+    if (x->versions) {
+        struct ds_error err;
+        int rows = x->page_rows;
+        x->page_rows = 0;
+        puts_(x, ",\"versions\":[");
+        if (export_versions(&x->snap, x->universe, current_store(x), e->scope, e->key, put_version,
+                            x, &err) != DS_OK)
+            return false;
+        puts_(x, "]");
+        x->page_rows = rows;
+    }
+    puts_(x, "}");
+    return !x->oom && set_after(x, e->scope, e->key);
+}
+
+static bool put_ordered_entry(const struct export_ordered_row *e, void *arg)
+{
+    struct export_stream *x = arg;
+    x->page_rows++;
+    puts_(x, x->first_entry ? "{\"scope\":" : ",{\"scope\":");
+    x->first_entry = false;
+    put_string(x, e->scope);
+    put_member(x, "key");
+    put_string(x, e->key);
+    put_member(x, "value");
+    puts_(x, e->value);
+    puts_(x, "}");
+    return !x->oom && set_after(x, e->scope, e->key);
+}
+
+/* One page of the current store's entries; a short page ends the store. */
+static bool entries_page(struct export_stream *x, bool ordered)
 {
     struct ds_error err;
-    PGresult *r = store_export_versions(x->db, x->universe, store, scope, key, &err);
-    if (!r) return false;
-    puts_(x, ",\"versions\":[");
-    for (int i = 0; i < PQntuples(r); i++) {
-        puts_(x, i ? ",{\"versionSeq\":" : "{\"versionSeq\":");
-        put_i64(x, pg_i64(r, i, 0));
-        put_member(x, "versionTime");
-        put_time(x, pg_i64(r, i, 1));
-        put_member(x, "supersededTime");
-        put_time(x, pg_i64(r, i, 6));
-        put_member(x, "deleted");
-        puts_(x, pg_bool(r, i, 2) ? "true" : "false");
-        put_member(x, "value");
-        if (pg_null(r, i, 3))
-            puts_(x, "null");
-        else
-            put(x, pg_str(r, i, 3), pg_len(r, i, 3));
-        put_member(x, "users");
-        puts_(x, pg_str(r, i, 4));
-        put_member(x, "attributes");
-        puts_(x, pg_str(r, i, 5));
-        puts_(x, "}");
+    x->page_rows = 0;
+    ds_status st = ordered ? export_ordered(&x->snap, x->universe, current_store(x), x->after_scope,
+                                            x->after_key, PAGE, put_ordered_entry, x, &err)
+                           : export_entries(&x->snap, x->universe, current_store(x), x->after_scope,
+                                            x->after_key, PAGE, put_entry, x, &err);
+    if (st != DS_OK) return false;
+    if (x->page_rows < PAGE) { /* this store is done */
+        puts_(x, "]}");
+        x->store_i++;
+        x->phase = ordered ? P_ORDERED_STORES : P_STORES;
     }
-    puts_(x, "]");
-    PQclear(r);
     return true;
 }
 
-/* One page of the current standard store's entries. */
-static bool standard_page(struct export_stream *x)
+static void forget_stores(struct store_names *s)
 {
-    const char *store = pg_str(x->stores, x->store_i, 0);
-    struct ds_error err;
-    PGresult *r =
-        store_export_entries(x->db, x->universe, store, x->after_scope, x->after_key, PAGE, &err);
-    if (!r) return false;
-    int n = PQntuples(r);
-    for (int i = 0; i < n; i++) {
-        int64_t created = pg_i64(r, i, 2), seq = pg_i64(r, i, 3), vt = pg_i64(r, i, 4);
-        char version[VERSIONID_LEN + 1];
-        versionid_format(created, seq, vt, version);
-        puts_(x, x->first_entry ? "{\"scope\":" : ",{\"scope\":");
-        x->first_entry = false;
-        put_string(x, pg_str(r, i, 0));
-        put_member(x, "key");
-        put_string(x, pg_str(r, i, 1));
-        put_member(x, "createdTime");
-        put_time(x, created);
-        put_member(x, "version");
-        put_string(x, version);
-        put_member(x, "versionSeq");
-        put_i64(x, seq);
-        put_member(x, "versionTime");
-        put_time(x, vt);
-        put_member(x, "value");
-        put(x, pg_str(r, i, 5), pg_len(r, i, 5));
-        put_member(x, "users");
-        puts_(x, pg_str(r, i, 6));
-        put_member(x, "attributes");
-        puts_(x, pg_str(r, i, 7));
-        if (x->versions && !put_versions(x, store, pg_str(r, i, 0), pg_str(r, i, 1))) {
-            PQclear(r);
-            return false;
-        }
-        puts_(x, "}");
-    }
-    bool ok = n == 0 || set_after(x, pg_str(r, n - 1, 0), pg_str(r, n - 1, 1));
-    PQclear(r);
-    if (n < PAGE) { /* this store is done */
-        puts_(x, "]}");
-        x->store_i++;
-        x->phase = P_STORES;
-    }
-    return ok;
+    for (int i = 0; i < s->n; i++)
+        free(s->names[i]);
+    free(s->names);
+    free(s->created_us);
+    memset(s, 0, sizeof *s);
 }
 
-static bool ordered_page(struct export_stream *x)
+static bool add_store_name(const struct export_store_row *row, void *arg)
 {
-    const char *store = pg_str(x->stores, x->store_i, 0);
-    struct ds_error err;
-    PGresult *r =
-        store_export_ordered(x->db, x->universe, store, x->after_scope, x->after_key, PAGE, &err);
-    if (!r) return false;
-    int n = PQntuples(r);
-    for (int i = 0; i < n; i++) {
-        puts_(x, x->first_entry ? "{\"scope\":" : ",{\"scope\":");
-        x->first_entry = false;
-        put_string(x, pg_str(r, i, 0));
-        put_member(x, "key");
-        put_string(x, pg_str(r, i, 1));
-        put_member(x, "value");
-        puts_(x, pg_str(r, i, 2));
-        puts_(x, "}");
+    struct store_names *s = arg;
+    if (s->n == s->cap) {
+        int cap = s->cap ? s->cap * 2 : 16;
+        char **names = realloc(s->names, (size_t)cap * sizeof *names);
+        if (!names) return false;
+        s->names = names;
+        int64_t *created = realloc(s->created_us, (size_t)cap * sizeof *created);
+        if (!created) return false;
+        s->created_us = created;
+        s->cap = cap;
     }
-    bool ok = n == 0 || set_after(x, pg_str(r, n - 1, 0), pg_str(r, n - 1, 1));
-    PQclear(r);
-    if (n < PAGE) {
-        puts_(x, "]}");
-        x->store_i++;
-        x->phase = P_ORDERED_STORES;
-    }
-    return ok;
+    if (!(s->names[s->n] = strdup(row->name))) return false;
+    s->created_us[s->n++] = row->created_us;
+    return true;
 }
 
 /* Starts the next store of the list (or moves on when there is none). */
 static bool next_store(struct export_stream *x, bool ordered)
 {
-    struct ds_error err;
-    if (!x->stores) {
-        x->stores = ordered ? store_export_ordered_stores(x->db, x->universe, x->only, &err)
-                            : store_export_stores(x->db, x->universe, x->only, &err);
-        if (!x->stores) return false;
+    if (!x->listed) {
+        struct ds_error err;
+        if (export_stores(&x->snap, x->universe, x->only, ordered, add_store_name, &x->stores,
+                          &err) != DS_OK)
+            return false;
+        x->listed = true;
         x->store_i = 0;
         puts_(x, ordered ? "],\"orderedDataStores\":[" : ",\"dataStores\":[");
     }
-    if (x->store_i >= PQntuples(x->stores)) {
-        PQclear(x->stores);
-        x->stores = NULL;
+    if (x->store_i >= x->stores.n) {
+        forget_stores(&x->stores);
+        x->listed = false;
         x->phase = ordered ? P_TAIL : P_ORDERED_STORES;
         return true;
     }
     puts_(x, x->store_i ? ",{\"name\":" : "{\"name\":");
-    put_string(x, pg_str(x->stores, x->store_i, 0));
+    put_string(x, current_store(x));
     if (!ordered) {
         put_member(x, "createdTime");
-        put_time(x, pg_i64(x->stores, x->store_i, 1));
+        put_time(x, x->stores.created_us[x->store_i]);
     }
     puts_(x, ",\"entries\":[");
     x->first_entry = true;
@@ -261,16 +288,16 @@ static bool produce(struct export_stream *x)
     case P_STORES:
         return next_store(x, false);
     case P_ENTRIES:
-        return standard_page(x);
+        return entries_page(x, false);
     case P_ORDERED_STORES:
         return next_store(x, true);
     case P_ORDERED:
-        return ordered_page(x);
+        return entries_page(x, true);
     case P_TAIL: {
         puts_(x, "]}\n");
         struct ds_error err;
         x->phase = P_DONE;
-        return pg_command(x->db, "COMMIT", &err) == DS_OK;
+        return export_snapshot_commit(&x->snap, &err) == DS_OK;
     }
     case P_DONE:
         return true;
@@ -300,8 +327,8 @@ static ssize_t read_export(void *cls, uint64_t pos, char *out, size_t max)
 static void free_export(void *cls)
 {
     struct export_stream *x = cls;
-    if (x->db) pg_pool_release(&x->ctx->pool, x->db); /* rolls back an unfinished read */
-    PQclear(x->stores);
+    export_snapshot_end(&x->snap);
+    forget_stores(&x->stores);
     free(x->after_scope);
     free(x->after_key);
     free(x->only);
@@ -329,9 +356,7 @@ void admin_export(struct ds_request *req)
     x->universe = universe;
     x->versions = versions;
     struct ds_error err;
-    x->db = pg_pool_acquire(&req->ctx->pool, 5000, &err);
-    if (!x->db ||
-        pg_command(x->db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &err) != DS_OK) {
+    if (export_snapshot_begin(req->ctx, &x->snap, &err) != DS_OK) {
         free_export(x);
         reply_error(req, &err);
         return;

@@ -18,18 +18,16 @@
 #include "core/json_text.h"
 #include "core/limits.h"
 #include "http/reply.h"
-#include "pg/query.h"
 #include "service/migrations.h"
-#include "store/transfer.h"
+#include "service/transfer.h"
 
-#define BATCH 500
 #define MAX_REPORTED 100
 
 struct import_run {
     struct ds_request *req;
     const char *doc;
     int64_t universe, now;
-    int in_batch;
+    struct import_batch batch;
     int64_t stores, entries, versions, ordered, failed;
     struct json_object *errors;
     struct ds_error db_err; /* a database failure ends the import */
@@ -107,22 +105,9 @@ static void report(struct import_run *run, const char *store, const char *scope,
     json_object_array_add(run->errors, e);
 }
 
-/* Counts one written row; commits and begins a new transaction every BATCH rows. */
-static bool written(struct import_run *run)
-{
-    if (++run->in_batch < BATCH) return true;
-    run->in_batch = 0;
-    if (pg_command(run->req->db, "COMMIT", &run->db_err) != DS_OK ||
-        pg_command(run->req->db, "BEGIN", &run->db_err) != DS_OK) {
-        run->db_failed = true;
-        return false;
-    }
-    return true;
-}
-
 static bool db_ok(struct import_run *run, ds_status st, const struct ds_error *err)
 {
-    if (st == DS_OK) return written(run);
+    if (st == DS_OK) return true;
     run->db_err = *err;
     run->db_failed = true;
     return false;
@@ -190,7 +175,7 @@ static void import_versions(struct import_run *run, struct import_row base, size
             continue;
         }
         struct ds_error err;
-        if (db_ok(run, store_import_version(run->req->db, &r, superseded, &err), &err))
+        if (db_ok(run, import_put_version(&run->batch, &r, superseded, &err), &err))
             run->versions++;
         free(users);
         free(attributes);
@@ -227,7 +212,7 @@ static void put_entry(struct import_run *run, const char *store, const char *sco
     r.md5 = md5;
     r.schema_version = migrations_version_of_text(r.value, r.value_len);
     if (r.schema_version < 0) r.schema_version = 0;
-    if (db_ok(run, store_import_entry(run->req->db, &r, &err), &err)) {
+    if (db_ok(run, import_put_entry(&run->batch, &r, &err), &err)) {
         run->entries++;
         size_t so, sl;
         if (member_span(run->doc, off, len, "versions", &so, &sl)) import_versions(run, r, so, sl);
@@ -250,14 +235,14 @@ static void import_entry(struct import_run *run, const char *store, size_t off, 
     free(key);
 }
 
-static bool store_ok(struct import_run *run, const char *name, int64_t created)
+static bool put_data_store(struct import_run *run, const char *name, int64_t created)
 {
     struct ds_error err;
     if (!name || check_datastore_name(name, &err) != DS_OK) {
         report(run, name, NULL, NULL, "not a valid data store name");
         return false;
     }
-    if (!db_ok(run, store_import_store(run->req->db, run->universe, name, created, &err), &err))
+    if (!db_ok(run, import_put_store(&run->batch, run->universe, name, created, &err), &err))
         return false;
     run->stores++;
     return true;
@@ -274,8 +259,8 @@ static void import_ordered_entry(struct import_run *run, const char *store, cons
         return;
     }
     if (db_ok(run,
-              store_import_ordered(run->req->db, run->universe, store, scope, key, value, run->now,
-                                   &err),
+              import_put_ordered(&run->batch, run->universe, store, scope, key, value, run->now,
+                                 &err),
               &err))
         run->ordered++;
 }
@@ -290,7 +275,7 @@ static void import_export(struct import_run *run, size_t len)
             eo += so;
             char *name = member_string(doc, eo, el, "name");
             size_t xo, xl, p2 = 0, io, il;
-            if (store_ok(run, name, member_time(doc, eo, el, "createdTime", run->now)) &&
+            if (put_data_store(run, name, member_time(doc, eo, el, "createdTime", run->now)) &&
                 member_span(doc, eo, el, "entries", &xo, &xl))
                 while (!run->db_failed && json_text_array_next(doc + xo, xl, &p2, &io, &il))
                     import_entry(run, name, xo + io, il);
@@ -348,7 +333,7 @@ static void import_mock_kind(struct import_run *run, size_t off, size_t len, boo
     while (!run->db_failed && json_text_object_next(doc + off, len, &p1, &ko, &kl, &so, &sl)) {
         char *name = key_string(doc + off, ko, kl);
         so += off;
-        if (ordered || store_ok(run, name, run->now)) {
+        if (ordered || put_data_store(run, name, run->now)) {
             size_t p2 = 0, ko2, kl2, eo, el;
             while (!run->db_failed &&
                    json_text_object_next(doc + so, sl, &p2, &ko2, &kl2, &eo, &el)) {
@@ -410,7 +395,7 @@ static void import_mock(struct import_run *run, size_t len)
         import_mock_kind(run, o, l, true);
     /* {key: value} → data store "GlobalDataStore", scope "global" */
     if (member_span(run->doc, 0, len, "GlobalDataStore", &o, &l) && !run->db_failed &&
-        store_ok(run, "GlobalDataStore", run->now))
+        put_data_store(run, "GlobalDataStore", run->now))
         import_mock_scope(run, "GlobalDataStore", "global", o, l, false);
 }
 
@@ -455,7 +440,7 @@ void admin_import(struct ds_request *req)
     }
     run.errors = json_object_new_array();
     struct ds_error err;
-    if (!run.errors || pg_command(req->db, "BEGIN", &err) != DS_OK) {
+    if (!run.errors || import_begin(&run.batch, req->db, &err) != DS_OK) {
         json_object_put(run.errors);
         reply_fail(req, 503, NULL, "The database is unavailable; retry later.");
         return;
@@ -464,8 +449,7 @@ void admin_import(struct ds_request *req)
         import_export(&run, len);
     else
         import_mock(&run, len);
-    if (run.db_failed || pg_command(req->db, "COMMIT", &run.db_err) != DS_OK) {
-        pg_rollback(req->db);
+    if (import_finish(&run.batch, run.db_failed, &run.db_err) != DS_OK) {
         json_object_put(run.errors);
         reply_error(req, &run.db_err); /* earlier batches stay: importing again is idempotent */
         return;

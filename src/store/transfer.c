@@ -93,21 +93,58 @@ static PGresult *by_store(struct pg_conn *db, const char *stmt, int64_t universe
     return pg_run(db, stmt, &p, err);
 }
 
-PGresult *store_export_stores(struct pg_conn *db, int64_t universe, const char *datastore,
-                              struct ds_error *err)
+/* The end of a read whose rows went to a callback: more false means the callback stopped. */
+static ds_status rows_done(PGresult *r, bool more, struct ds_error *err)
 {
-    return by_store(db, "xfer_stores", universe, datastore, err);
+    PQclear(r);
+    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
 }
 
-PGresult *store_export_entries(struct pg_conn *db, int64_t universe, const char *datastore,
+ds_status store_export_stores(struct pg_conn *db, int64_t universe, const char *datastore,
+                              export_store_fn fn, void *arg, struct ds_error *err)
+{
+    PGresult *r = by_store(db, "xfer_stores", universe, datastore, err);
+    if (!r) return DS_ERR;
+    bool more = true;
+    for (int i = 0; more && i < PQntuples(r); i++) {
+        struct export_store_row row = {pg_str(r, i, 0), pg_i64(r, i, 1)};
+        more = fn(&row, arg);
+    }
+    return rows_done(r, more, err);
+}
+
+ds_status store_export_ordered_stores(struct pg_conn *db, int64_t universe, const char *datastore,
+                                      export_store_fn fn, void *arg, struct ds_error *err)
+{
+    PGresult *r = by_store(db, "xfer_ordered_stores", universe, datastore, err);
+    if (!r) return DS_ERR;
+    bool more = true;
+    for (int i = 0; more && i < PQntuples(r); i++) {
+        struct export_store_row row = {pg_str(r, i, 0), 0};
+        more = fn(&row, arg);
+    }
+    return rows_done(r, more, err);
+}
+
+ds_status store_export_entries(struct pg_conn *db, int64_t universe, const char *datastore,
                                const char *after_scope, const char *after_key, int limit,
-                               struct ds_error *err)
+                               export_entry_fn fn, void *arg, struct ds_error *err)
 {
-    return page(db, "xfer_entries", universe, datastore, after_scope, after_key, limit, err);
+    PGresult *r = page(db, "xfer_entries", universe, datastore, after_scope, after_key, limit, err);
+    if (!r) return DS_ERR;
+    bool more = true;
+    for (int i = 0; more && i < PQntuples(r); i++) {
+        struct export_entry_row row = {pg_str(r, i, 0), pg_str(r, i, 1), pg_i64(r, i, 2),
+                                       pg_i64(r, i, 3), pg_i64(r, i, 4), pg_str(r, i, 5),
+                                       pg_len(r, i, 5), pg_str(r, i, 6), pg_str(r, i, 7)};
+        more = fn(&row, arg);
+    }
+    return rows_done(r, more, err);
 }
 
-PGresult *store_export_versions(struct pg_conn *db, int64_t universe, const char *datastore,
-                                const char *scope, const char *key, struct ds_error *err)
+ds_status store_export_versions(struct pg_conn *db, int64_t universe, const char *datastore,
+                                const char *scope, const char *key, export_version_fn fn, void *arg,
+                                struct ds_error *err)
 {
     struct pg_params p;
     pgp_init(&p);
@@ -115,20 +152,36 @@ PGresult *store_export_versions(struct pg_conn *db, int64_t universe, const char
     pgp_text(&p, datastore);
     pgp_text(&p, scope);
     pgp_text(&p, key);
-    return pg_run(db, "xfer_versions", &p, err);
+    PGresult *r = pg_run(db, "xfer_versions", &p, err);
+    if (!r) return DS_ERR;
+    bool more = true;
+    for (int i = 0; more && i < PQntuples(r); i++) {
+        bool tombstone = pg_null(r, i, 3);
+        struct export_version_row row = {pg_i64(r, i, 0),
+                                         pg_i64(r, i, 1),
+                                         pg_i64(r, i, 6),
+                                         pg_bool(r, i, 2),
+                                         tombstone ? NULL : pg_str(r, i, 3),
+                                         tombstone ? 0 : pg_len(r, i, 3),
+                                         pg_str(r, i, 4),
+                                         pg_str(r, i, 5)};
+        more = fn(&row, arg);
+    }
+    return rows_done(r, more, err);
 }
 
-PGresult *store_export_ordered_stores(struct pg_conn *db, int64_t universe, const char *datastore,
-                                      struct ds_error *err)
-{
-    return by_store(db, "xfer_ordered_stores", universe, datastore, err);
-}
-
-PGresult *store_export_ordered(struct pg_conn *db, int64_t universe, const char *datastore,
+ds_status store_export_ordered(struct pg_conn *db, int64_t universe, const char *datastore,
                                const char *after_scope, const char *after_key, int limit,
-                               struct ds_error *err)
+                               export_ordered_fn fn, void *arg, struct ds_error *err)
 {
-    return page(db, "xfer_ordered", universe, datastore, after_scope, after_key, limit, err);
+    PGresult *r = page(db, "xfer_ordered", universe, datastore, after_scope, after_key, limit, err);
+    if (!r) return DS_ERR;
+    bool more = true;
+    for (int i = 0; more && i < PQntuples(r); i++) {
+        struct export_ordered_row row = {pg_str(r, i, 0), pg_str(r, i, 1), pg_str(r, i, 2)};
+        more = fn(&row, arg);
+    }
+    return rows_done(r, more, err);
 }
 
 ds_status store_import_store(struct pg_conn *db, int64_t universe, const char *name,

@@ -4,8 +4,8 @@
 #ifndef DS_STORE_TRANSFER_H
 #define DS_STORE_TRANSFER_H
 
-#include <libpq-fe.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -13,20 +13,59 @@
 
 extern const struct pg_statement transfer_statements[];
 
-/* Export reads; each returns a result the caller PQclear()s (NULL with err set).
- * datastore NULL = every one. Columns are listed at each statement in transfer.c. */
-PGresult *store_export_stores(struct pg_conn *db, int64_t universe, const char *datastore,
-                              struct ds_error *err);
-PGresult *store_export_entries(struct pg_conn *db, int64_t universe, const char *datastore,
+/* Export reads, as typed rows passed to a callback (false from it stops the read: 500).
+ * Strings borrow from the query result for the callback's duration. datastore NULL = every
+ * one. */
+struct export_store_row {
+    const char *name;
+    int64_t created_us; /* standard stores; 0 for ordered ones */
+};
+typedef bool (*export_store_fn)(const struct export_store_row *row, void *arg);
+/* Active standard data stores, by name. */
+ds_status store_export_stores(struct pg_conn *db, int64_t universe, const char *datastore,
+                              export_store_fn fn, void *arg, struct ds_error *err) DS_MUSTCHECK;
+/* Ordered data stores holding entries, by name. */
+ds_status store_export_ordered_stores(struct pg_conn *db, int64_t universe, const char *datastore,
+                                      export_store_fn fn, void *arg,
+                                      struct ds_error *err) DS_MUSTCHECK;
+
+/* The current version of a live entry. */
+struct export_entry_row {
+    const char *scope, *key;
+    int64_t created_us, version_seq, version_us;
+    const char *value; /* JSON text */
+    size_t value_len;
+    const char *user_ids, *attributes; /* JSON text */
+};
+typedef bool (*export_entry_fn)(const struct export_entry_row *row, void *arg);
+/* Up to limit live entries of a data store after (after_scope, after_key), in that order. */
+ds_status store_export_entries(struct pg_conn *db, int64_t universe, const char *datastore,
                                const char *after_scope, const char *after_key, int limit,
-                               struct ds_error *err);
-PGresult *store_export_versions(struct pg_conn *db, int64_t universe, const char *datastore,
-                                const char *scope, const char *key, struct ds_error *err);
-PGresult *store_export_ordered_stores(struct pg_conn *db, int64_t universe, const char *datastore,
-                                      struct ds_error *err);
-PGresult *store_export_ordered(struct pg_conn *db, int64_t universe, const char *datastore,
+                               export_entry_fn fn, void *arg, struct ds_error *err) DS_MUSTCHECK;
+
+/* An earlier version of an entry, from its history. */
+struct export_version_row {
+    int64_t version_seq, version_us, superseded_us;
+    bool deleted;
+    const char *value; /* NULL for a tombstone */
+    size_t value_len;
+    const char *user_ids, *attributes;
+};
+typedef bool (*export_version_fn)(const struct export_version_row *row, void *arg);
+/* The history of one key, oldest first. */
+ds_status store_export_versions(struct pg_conn *db, int64_t universe, const char *datastore,
+                                const char *scope, const char *key, export_version_fn fn, void *arg,
+                                struct ds_error *err) DS_MUSTCHECK;
+
+/* An ordered entry; value is its decimal text. */
+struct export_ordered_row {
+    const char *scope, *key, *value;
+};
+typedef bool (*export_ordered_fn)(const struct export_ordered_row *row, void *arg);
+/* Up to limit entries of an ordered data store after (after_scope, after_key). */
+ds_status store_export_ordered(struct pg_conn *db, int64_t universe, const char *datastore,
                                const char *after_scope, const char *after_key, int limit,
-                               struct ds_error *err);
+                               export_ordered_fn fn, void *arg, struct ds_error *err) DS_MUSTCHECK;
 
 /* One stored version of an entry, as import writes it. */
 struct import_row {
