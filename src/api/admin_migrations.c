@@ -18,12 +18,7 @@
 
 static bool name_and_step_or_reply(struct ds_request *req, const char **ds, int *step)
 {
-    struct ds_error err;
-    *ds = req_param(req, "data_store_id");
-    if (check_datastore_name(*ds, &err) != DS_OK) {
-        reply_error(req, &err);
-        return false;
-    }
+    *ds = req->ref.datastore; /* validated by the address stage */
     const char *n = req_param(req, "step");
     if (!step || !n) return true;
     int64_t v;

@@ -61,19 +61,11 @@ static void reply_grant(struct ds_request *req, const struct lock_grant *g)
     reply_json(req, 200, o);
 }
 
-static bool concrete_ref_or_reply(struct ds_request *req, struct entry_ref *ref)
-{
-    if (!v2_ref_or_reply(req, ref)) return false;
-    if (strcmp(ref->scope, "-") != 0) return true;
-    reply_fail(req, 400, "InvalidDataStoreScope", "Locks need a concrete scope.");
-    return false;
-}
-
 void lock_acquire(struct ds_request *req)
 {
-    struct entry_ref ref;
+    struct entry_ref ref = req->ref;
     struct json_object *doc, *v;
-    if (!concrete_ref_or_reply(req, &ref) || !body_object_or_reply(req, &doc)) return;
+    if (!body_object_or_reply(req, &doc)) return;
     double ttl, wait;
     enum lock_mode mode = LOCK_MODE_FAIL;
     const char *owner =
@@ -123,9 +115,9 @@ done:
 
 void lock_renew(struct ds_request *req)
 {
-    struct entry_ref ref;
+    struct entry_ref ref = req->ref;
     struct json_object *doc;
-    if (!concrete_ref_or_reply(req, &ref) || !body_object_or_reply(req, &doc)) return;
+    if (!body_object_or_reply(req, &doc)) return;
     int64_t token;
     double ttl;
     struct lock_grant g = {0};
@@ -142,10 +134,10 @@ void lock_renew(struct ds_request *req)
 
 void lock_release(struct ds_request *req)
 {
-    struct entry_ref ref;
+    struct entry_ref ref = req->ref;
     struct entry_body b;
     int64_t token;
-    if (!concrete_ref_or_reply(req, &ref) || !entry_body_or_reply(req, false, &b)) return;
+    if (!entry_body_or_reply(req, false, &b)) return;
     if (!token_member_or_reply(req, b.doc, &token)) {
         entry_body_free(&b);
         return;
@@ -169,8 +161,7 @@ void lock_release(struct ds_request *req)
         if (b.value) {
             struct entry_view v;
             entry_view_of_outcome(&out, &v);
-            json_object_object_add(
-                o, "entry", v2_entry(&ref, req_param(req, "scope_id") != NULL, &v, true, false));
+            json_object_object_add(o, "entry", v2_entry(&ref, req->scope_in_path, &v, true, false));
             write_outcome_free(&out);
         }
         reply_json(req, 200, o);

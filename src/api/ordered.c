@@ -44,18 +44,6 @@ static const struct ordered_wire *wire_of(const struct ds_request *req)
     return req->route->family == FAMILY_ORDERED_V1 ? &wire_v1 : &wire_v2;
 }
 
-/* Store, scope and (when the route has one) entry from the path; no wildcard scope. */
-static bool ordered_ref_or_reply(struct ds_request *req, struct entry_ref *ref)
-{
-    if (!v2_ref_or_reply(req, ref)) return false;
-    if (!strcmp(ref->scope, "-")) {
-        reply_fail(req, 400, "InvalidDataStoreScope",
-                   "Ordered data stores have no scope wildcard.");
-        return false;
-    }
-    return true;
-}
-
 static struct json_object *entry_json(const struct ds_request *req, const struct entry_ref *ref,
                                       int64_t value)
 {
@@ -115,8 +103,7 @@ static bool body_int_or_reply(struct ds_request *req, const char *name, bool req
 
 void ordered_get(struct ds_request *req)
 {
-    struct entry_ref ref;
-    if (!ordered_ref_or_reply(req, &ref)) return;
+    struct entry_ref ref = req->ref;
     struct ordered_result res;
     struct ds_error err;
     if (ordered_read(req->db, &ref, &res, &err) != DS_OK)
@@ -129,15 +116,9 @@ void ordered_get(struct ds_request *req)
 
 void ordered_create(struct ds_request *req)
 {
-    struct entry_ref ref;
+    struct entry_ref ref = req->ref;
     int64_t value;
     struct ds_error err;
-    if (!ordered_ref_or_reply(req, &ref)) return;
-    ref.key = req_query(req, "id");
-    if (check_entry_key(ref.key, &err) != DS_OK) {
-        reply_error(req, &err);
-        return;
-    }
     if (!body_int_or_reply(req, "value", true, 0, &value)) return;
     struct ordered_result res;
     if (ordered_write(req->ctx, req->db, &ref, ORDERED_CREATE, value, 0, &res, &err) != DS_OK)
@@ -150,11 +131,10 @@ void ordered_create(struct ds_request *req)
 
 void ordered_patch(struct ds_request *req)
 {
-    struct entry_ref ref;
+    struct entry_ref ref = req->ref;
     int64_t value;
     bool allow_missing;
-    if (!ordered_ref_or_reply(req, &ref) ||
-        !bool_query_or_reply(req, wire_of(req)->allow_missing, false, &allow_missing) ||
+    if (!bool_query_or_reply(req, wire_of(req)->allow_missing, false, &allow_missing) ||
         !body_int_or_reply(req, "value", true, 0, &value))
         return;
     /* Extension for an atomic UpdateAsync: expectedValue=N writes only while the entry still
@@ -187,10 +167,9 @@ void ordered_patch(struct ds_request *req)
 
 void ordered_increment(struct ds_request *req)
 {
-    struct entry_ref ref;
+    struct entry_ref ref = req->ref;
     int64_t amount;
-    if (!ordered_ref_or_reply(req, &ref) || !body_int_or_reply(req, "amount", false, 1, &amount))
-        return;
+    if (!body_int_or_reply(req, "amount", false, 1, &amount)) return;
     struct ordered_result res;
     struct ds_error err;
     if (ordered_write(req->ctx, req->db, &ref, ORDERED_INCREMENT, amount, 0, &res, &err) != DS_OK)
@@ -201,11 +180,9 @@ void ordered_increment(struct ds_request *req)
 
 void ordered_delete(struct ds_request *req)
 {
-    struct entry_ref ref;
+    struct entry_ref ref = req->ref;
     bool return_entry; /* extension for RemoveAsync: the removed entry, atomically */
-    if (!ordered_ref_or_reply(req, &ref) ||
-        !bool_query_or_reply(req, "returnEntry", false, &return_entry))
-        return;
+    if (!bool_query_or_reply(req, "returnEntry", false, &return_entry)) return;
     struct ds_error err;
     struct ordered_result res;
     if (ordered_write(req->ctx, req->db, &ref, ORDERED_DELETE, 0, 0, &res, &err) != DS_OK)
@@ -266,7 +243,8 @@ void ordered_list(struct ds_request *req)
     const struct ordered_wire *w = wire_of(req);
     struct sorted_listing l;
     struct ds_error err;
-    if (!ordered_ref_or_reply(req, &l.ref) || !order_or_reply(req, &l.descending)) return;
+    l.ref = req->ref;
+    if (!order_or_reply(req, &l.descending)) return;
     if (ordered_filter_parse(req_query(req, "filter"), &l.bounds, &err) != DS_OK) {
         reply_error(req, &err);
         return;

@@ -34,39 +34,6 @@ bool bool_query_or_reply(struct ds_request *req, const char *name, bool def, boo
     return false;
 }
 
-static bool check_or_reply(struct ds_request *req,
-                           ds_status (*check)(const char *, struct ds_error *), const char *value)
-{
-    struct ds_error err;
-    if (check(value, &err) == DS_OK) return true;
-    reply_error(req, &err);
-    return false;
-}
-
-bool v1_ref_or_reply(struct ds_request *req, struct entry_ref *ref, bool need_key)
-{
-    ref->universe = req->universe_id;
-    ref->datastore = req_query(req, "datastoreName");
-    const char *scope = req_query(req, "scope");
-    ref->scope = scope && *scope ? scope : "global";
-    ref->key = need_key ? req_query(req, "entryKey") : NULL;
-    return check_or_reply(req, check_datastore_name, ref->datastore) &&
-           check_or_reply(req, check_scope, ref->scope) &&
-           (!need_key || check_or_reply(req, check_entry_key, ref->key));
-}
-
-bool v2_ref_or_reply(struct ds_request *req, struct entry_ref *ref)
-{
-    ref->universe = req->universe_id;
-    ref->datastore = req_param(req, "data_store_id");
-    const char *scope = req_param(req, "scope_id");
-    ref->scope = scope ? scope : "global";
-    ref->key = req_param(req, "entry_id");
-    return check_or_reply(req, check_datastore_name, ref->datastore) &&
-           (!strcmp(ref->scope, "-") || check_or_reply(req, check_scope, ref->scope)) &&
-           (!ref->key || check_or_reply(req, check_entry_key, ref->key));
-}
-
 bool v1_metadata_or_reply(struct ds_request *req, char **attributes, char **user_ids)
 {
     struct ds_error err;

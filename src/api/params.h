@@ -15,11 +15,6 @@
 /* Boolean query argument ("true"/"false", any case): absent → def. */
 bool bool_query_or_reply(struct ds_request *req, const char *name, bool def, bool *out);
 
-/* v1: datastoreName, scope (default "global") and, when need_key, entryKey. */
-bool v1_ref_or_reply(struct ds_request *req, struct entry_ref *ref, bool need_key);
-/* v2: {data_store_id}, {scope_id} (absent → "global") and {entry_id} when present. */
-bool v2_ref_or_reply(struct ds_request *req, struct entry_ref *ref);
-
 /* Metadata given as request headers (v1): roblox-entry-attributes, roblox-entry-userids.
  * Missing headers give "{}"/"[]" (Roblox clears metadata that is not resent). */
 bool v1_metadata_or_reply(struct ds_request *req, char **attributes, char **user_ids);

@@ -69,8 +69,7 @@ static void reply_precondition_failed(struct ds_request *req, const struct entry
 
 void v1_get_entry(struct ds_request *req)
 {
-    struct entry_ref ref;
-    if (!v1_ref_or_reply(req, &ref, true)) return;
+    struct entry_ref ref = req->ref;
     struct entry_row row;
     if (entry_get_or_reply(req, &ref, &row)) reply_entry_value(req, &row);
     entry_row_clear(&row);
@@ -99,11 +98,9 @@ static bool body_value_or_reply(struct ds_request *req)
 
 void v1_set_entry(struct ds_request *req)
 {
-    struct entry_ref ref;
+    struct entry_ref ref = req->ref;
     bool exclusive;
-    if (!v1_ref_or_reply(req, &ref, true) ||
-        !bool_query_or_reply(req, "exclusiveCreate", false, &exclusive))
-        return;
+    if (!bool_query_or_reply(req, "exclusiveCreate", false, &exclusive)) return;
     const char *match = req_query(req, "matchVersion");
     if (match && !*match) match = NULL;
     if (match && exclusive) {
@@ -142,11 +139,9 @@ void v1_set_entry(struct ds_request *req)
  * no active entry. */
 void v1_delete_entry(struct ds_request *req)
 {
-    struct entry_ref ref;
+    struct entry_ref ref = req->ref;
     bool return_entry;
-    if (!v1_ref_or_reply(req, &ref, true) ||
-        !bool_query_or_reply(req, "returnEntry", false, &return_entry))
-        return;
+    if (!bool_query_or_reply(req, "returnEntry", false, &return_entry)) return;
     struct write_spec spec = {.op = WRITE_REMOVE};
     struct write_outcome out;
     if (!standard_write_or_reply(req, &ref, &spec, &out)) return;
@@ -170,8 +165,7 @@ void v1_delete_entry(struct ds_request *req)
 
 void v1_increment_entry(struct ds_request *req)
 {
-    struct entry_ref ref;
-    if (!v1_ref_or_reply(req, &ref, true)) return;
+    struct entry_ref ref = req->ref;
     int64_t amount = 1;
     const char *by = req_query(req, "incrementBy");
     if (by && !parse_decimal_integral(by, &amount)) {
@@ -252,9 +246,8 @@ void v1_list_entries(struct ds_request *req)
 {
     struct v1_key_listing l;
     bool all_scopes;
-    if (!bool_query_or_reply(req, "allScopes", false, &all_scopes) ||
-        !v1_ref_or_reply(req, &l.ref, false))
-        return;
+    if (!bool_query_or_reply(req, "allScopes", false, &all_scopes)) return;
+    l.ref = req->ref;
     /* rbxcloud sends scope (default "global") beside AllScopes=true: allScopes wins. */
     const char *prefix = req_query(req, "prefix");
     l.prefix = prefix ? prefix : "";
@@ -309,8 +302,8 @@ static ds_status fetch_v1_versions(struct list_page *page, const struct cursor_p
 void v1_list_versions(struct ds_request *req)
 {
     struct v1_version_listing l = {0};
-    if (!v1_ref_or_reply(req, &l.ref, true) ||
-        !time_bound_or_reply(req, "startTime", "InvalidStartTime", INT64_MIN, &l.start) ||
+    l.ref = req->ref;
+    if (!time_bound_or_reply(req, "startTime", "InvalidStartTime", INT64_MIN, &l.start) ||
         !time_bound_or_reply(req, "endTime", "InvalidEndTime", INT64_MAX, &l.end))
         return;
     const char *order = req_query(req, "sortOrder");
@@ -337,7 +330,7 @@ void v1_list_versions(struct ds_request *req)
 static bool version_or_reply(struct ds_request *req, struct entry_ref *ref, struct entry_row *row,
                              const char **id, int64_t *seq)
 {
-    if (!v1_ref_or_reply(req, ref, true)) return false;
+    *ref = req->ref;
     *id = req_query(req, "versionId");
     if (!*id || !versionid_parse(*id, seq)) {
         reply_fail(req, 400, "InvalidVersionId", "versionId is missing or malformed.");

@@ -57,12 +57,8 @@ void v2_list_datastores(struct ds_request *req)
 
 static void set_deleted(struct ds_request *req, bool deleted)
 {
-    const char *name = req_param(req, "data_store_id");
+    const char *name = req->ref.datastore; /* validated by the address stage */
     struct ds_error err;
-    if (check_datastore_name(name, &err) != DS_OK) {
-        reply_error(req, &err);
-        return;
-    }
     int64_t when = deleted ? clock_now_us(&req->ctx->clock) : -1;
     bool found;
     struct datastore_row row;

@@ -27,19 +27,7 @@
 /* True when the route addressed the entry through scopes/{scope_id}. */
 static bool scoped_route(const struct ds_request *req)
 {
-    return req_param(req, "scope_id") != NULL;
-}
-
-/* Entry routes (not lists) need a concrete scope. */
-static bool concrete_ref_or_reply(struct ds_request *req, struct entry_ref *ref)
-{
-    if (!v2_ref_or_reply(req, ref)) return false;
-    if (strcmp(ref->scope, "-") == 0) {
-        reply_fail(req, 400, "InvalidDataStoreScope",
-                   "The scope wildcard '-' is only valid when listing entries.");
-        return false;
-    }
-    return true;
+    return req->scope_in_path;
 }
 
 static void reply_outcome(struct ds_request *req, const struct entry_ref *ref,
@@ -72,14 +60,7 @@ static void write_and_reply(struct ds_request *req, const struct entry_ref *ref,
 
 void v2_create_entry(struct ds_request *req)
 {
-    struct entry_ref ref;
-    if (!concrete_ref_or_reply(req, &ref)) return;
-    struct ds_error err;
-    ref.key = req_query(req, "id");
-    if (check_entry_key(ref.key, &err) != DS_OK) {
-        reply_error(req, &err);
-        return;
-    }
+    struct entry_ref ref = req->ref;
     struct entry_body b;
     if (!entry_body_or_reply(req, true, &b)) return;
     struct write_spec spec = {.op = WRITE_SET,
@@ -94,11 +75,9 @@ void v2_create_entry(struct ds_request *req)
 
 void v2_patch_entry(struct ds_request *req)
 {
-    struct entry_ref ref;
+    struct entry_ref ref = req->ref;
     bool allow_missing;
-    if (!concrete_ref_or_reply(req, &ref) ||
-        !bool_query_or_reply(req, "allowMissing", false, &allow_missing))
-        return;
+    if (!bool_query_or_reply(req, "allowMissing", false, &allow_missing)) return;
     struct entry_body b;
     if (!entry_body_or_reply(req, true, &b)) return;
     const char *etag = req_query(req, "etag");
@@ -115,8 +94,7 @@ void v2_patch_entry(struct ds_request *req)
 
 void v2_delete_entry(struct ds_request *req)
 {
-    struct entry_ref ref;
-    if (!concrete_ref_or_reply(req, &ref)) return;
+    struct entry_ref ref = req->ref;
     const char *etag = req_query(req, "etag");
     struct write_spec spec = {
         .op = WRITE_REMOVE, .if_version = etag && *etag ? etag : NULL, .must_exist = true};
@@ -128,8 +106,7 @@ void v2_delete_entry(struct ds_request *req)
 
 void v2_increment_entry(struct ds_request *req)
 {
-    struct entry_ref ref;
-    if (!concrete_ref_or_reply(req, &ref)) return;
+    struct entry_ref ref = req->ref;
     struct entry_body b;
     if (!entry_body_or_reply(req, false, &b)) return;
     int64_t amount = 1;
@@ -150,8 +127,7 @@ void v2_increment_entry(struct ds_request *req)
 
 void v2_update_entry(struct ds_request *req)
 {
-    struct entry_ref ref;
-    if (!concrete_ref_or_reply(req, &ref)) return;
+    struct entry_ref ref = req->ref;
     struct json_object *patch = NULL;
     struct ds_error err;
     if (json_doc_parse(req->body, req->body_len, &patch, &err) != DS_OK) {
@@ -170,31 +146,12 @@ void v2_update_entry(struct ds_request *req)
     json_object_put(patch);
 }
 
-/* Splits "key@revision" (last '@'); *rev NULL when there is none. Returns the key copy. */
-static char *split_revision(const char *id, const char **rev)
-{
-    const char *at = strrchr(id, '@');
-    *rev = at ? at + 1 : NULL;
-    return at ? strndup(id, (size_t)(at - id)) : strdup(id);
-}
-
 void v2_get_entry(struct ds_request *req)
 {
-    struct entry_ref ref;
-    if (!concrete_ref_or_reply(req, &ref)) return;
-    const char *rev;
-    char *key = split_revision(ref.key, &rev);
+    struct entry_ref ref = req->ref; /* the key without its "@revision" */
+    const char *rev = req->revision;
     struct ds_error err;
     struct entry_row row = {0};
-    if (!key) {
-        reply_fail(req, 500, NULL, "out of memory");
-        return;
-    }
-    ref.key = key;
-    if (check_entry_key(key, &err) != DS_OK) {
-        reply_error(req, &err);
-        goto done;
-    }
     if (!rev || !strcmp(rev, "latest")) {
         if (entry_get_or_reply(req, &ref, &row)) reply_row(req, &ref, &row);
         goto done;
@@ -231,7 +188,6 @@ void v2_get_entry(struct ds_request *req)
         reply_row(req, &ref, &row);
 done:
     entry_row_clear(&row);
-    free(key);
 }
 
 /* What v2 lists keys of. */
@@ -277,8 +233,8 @@ void v2_list_entries(struct ds_request *req)
 {
     struct v2_key_listing l = {0};
     char *prefix = NULL;
-    if (!v2_ref_or_reply(req, &l.ref) ||
-        !bool_query_or_reply(req, "showDeleted", false, &l.show_deleted) ||
+    l.ref = req->ref;
+    if (!bool_query_or_reply(req, "showDeleted", false, &l.show_deleted) ||
         !starts_with_filter_or_reply(req, &prefix))
         return;
     l.prefix = prefix;
@@ -374,8 +330,8 @@ static ds_status fetch_v2_revisions(struct list_page *page, const struct cursor_
 void v2_list_revisions(struct ds_request *req)
 {
     struct v2_revision_listing l;
-    if (!concrete_ref_or_reply(req, &l.ref) || !revision_filter_or_reply(req, &l.start, &l.end))
-        return;
+    l.ref = req->ref;
+    if (!revision_filter_or_reply(req, &l.start, &l.end)) return;
     char bounds[64];
     snprintf(bounds, sizeof bounds, "%lld/%lld", (long long)l.start, (long long)l.end);
     const char *bound_to[] = {l.ref.datastore, l.ref.scope, l.ref.key, bounds, NULL};

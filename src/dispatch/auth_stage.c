@@ -82,17 +82,10 @@ bool auth_authenticate_stage(struct ds_request *req)
     return false;
 }
 
-/* The data store a route addresses, if any. */
-static const char *addressed_datastore(struct ds_request *req)
-{
-    if (req->route->family == FAMILY_V1) return req_query(req, "datastoreName");
-    return req_param(req, "data_store_id");
-}
-
 bool auth_authorize_stage(struct ds_request *req)
 {
     if (!req->api_key) return true;
-    const char *store = addressed_datastore(req);
+    const char *store = req->ref.datastore; /* as sent: the address stage comes later */
     switch (
         auth_scope_allows(&req->api_key->scope, req->route->permission, req->universe_id, store)) {
     case AUTH_ALLOW:

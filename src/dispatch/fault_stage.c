@@ -54,17 +54,9 @@ static bool describe(struct ds_request *req, struct fault_request *out)
         if (op_map[i].op == r->op) out->op = op_map[i].fault;
     if (!out->op) return false;
     out->universe = req->universe_id;
-    if (r->family == FAMILY_V1) {
-        out->datastore = req_query(req, "datastoreName");
-        out->scope = req_query(req, "scope");
-        out->key = req_query(req, "entryKey");
-    } else {
-        out->datastore = req_param(req, "data_store_id");
-        out->scope = req_param(req, "scope_id");
-        out->key = req_param(req, "entry_id");
-        if (!out->key && r->op == OP_SET) out->key = req_query(req, "id"); /* create */
-    }
-    if (out->datastore && (!out->scope || !*out->scope)) out->scope = "global";
+    out->datastore = req->ref.datastore;
+    out->scope = req->ref.scope;
+    out->key = req->ref.key;
     return true;
 }
 

@@ -1,5 +1,5 @@
 /* dispatch/pipeline.c — the order a request flows through, in one table:
- *   route → authenticate → validate → authorize → budget → fault → database → handler
+ *   route → authenticate → validate → authorize → address → budget → fault → database → handler
  * Each stage either lets the request continue or replies and stops it. Rules that must be
  * atomic with the write itself (preconditions, and the per-key checks that join later) are
  * not stages: they run inside the write transaction (service/entries.c). */
@@ -15,6 +15,7 @@
 #include "core/assert.h"
 #include "core/budget.h"
 #include "core/limits.h"
+#include "dispatch/address.h"
 #include "dispatch/auth_stage.h"
 #include "http/cors.h"
 #include "dispatch/fault_stage.h"
@@ -29,7 +30,10 @@ typedef bool (*stage_fn)(struct ds_request *req);
 static bool stage_route(struct ds_request *req)
 {
     bool bad_escape;
-    if (router_match(req, &bad_escape)) return true;
+    if (router_match(req, &bad_escape)) {
+        address_read(req);
+        return true;
+    }
     if (bad_escape) {
         reply_fail(req, 400, NULL, "The path has a malformed percent-escape or a NUL byte.");
     } else if (req->allowed[0] && !strcmp(req->method, "OPTIONS")) {
@@ -119,6 +123,7 @@ static const struct {
     {"authenticate", auth_authenticate_stage},
     {"validate", stage_validate},
     {"authorize", auth_authorize_stage},
+    {"address", address_stage},
     {"budget", stage_budget},
     {"fault", fault_stage},
     {"database", stage_database},

@@ -41,17 +41,17 @@
 /* The v2 entry routes, once per addressing form (default scope / explicit scope). */
 /* clang-format off */
 #define V2_ENTRY_ROUTES(scope)                                                                   \
-    {"GET",    V2_ENTRIES(scope),                              FAMILY_V2, OP_LIST,          P_LIST,     ROUTE_DB, v2_list_entries},    \
-    {"POST",   V2_ENTRIES(scope),                              FAMILY_V2, OP_SET,           P_CREATE,   ROUTE_DB, v2_create_entry},    \
-    {"GET",    V2_ENTRIES(scope) "/{entry_id}:listRevisions", FAMILY_V2, OP_LIST_VERSIONS, P_VERSIONS, ROUTE_DB, v2_list_revisions},  \
-    {"POST",   V2_ENTRIES(scope) "/{entry_id}:increment",     FAMILY_V2, OP_INCREMENT,     P_UPDATE,   ROUTE_DB, v2_increment_entry}, \
-    {"POST",   V2_ENTRIES(scope) "/{entry_id}:update",        FAMILY_V2, OP_UPDATE,        P_UPDATE,   ROUTE_DB, v2_update_entry},    \
-    {"POST",   V2_ENTRIES(scope) "/{entry_id}:lock",          FAMILY_V2, OP_LOCK,          P_UPDATE,   ROUTE_DB, lock_acquire},       \
-    {"POST",   V2_ENTRIES(scope) "/{entry_id}:renewLock",     FAMILY_V2, OP_LOCK,          P_UPDATE,   ROUTE_DB, lock_renew},         \
-    {"POST",   V2_ENTRIES(scope) "/{entry_id}:unlock",        FAMILY_V2, OP_LOCK,          P_UPDATE,   ROUTE_DB, lock_release},       \
-    {"GET",    V2_ENTRIES(scope) "/{entry_id}",               FAMILY_V2, OP_GET,           P_READ,     ROUTE_DB, v2_get_entry},       \
-    {"PATCH",  V2_ENTRIES(scope) "/{entry_id}",               FAMILY_V2, OP_SET,           P_UPDATE,   ROUTE_DB, v2_patch_entry},     \
-    {"DELETE", V2_ENTRIES(scope) "/{entry_id}",               FAMILY_V2, OP_REMOVE,        P_DELETE,   ROUTE_DB, v2_delete_entry}
+    {"GET",    V2_ENTRIES(scope),                              FAMILY_V2, OP_LIST,          P_LIST,     ROUTE_DB, v2_list_entries, ADDR_ANY_SCOPE},    \
+    {"POST",   V2_ENTRIES(scope),                              FAMILY_V2, OP_SET,           P_CREATE,   ROUTE_DB, v2_create_entry, ADDR_CREATE},    \
+    {"GET",    V2_ENTRIES(scope) "/{entry_id}:listRevisions", FAMILY_V2, OP_LIST_VERSIONS, P_VERSIONS, ROUTE_DB, v2_list_revisions, ADDR_KEY},  \
+    {"POST",   V2_ENTRIES(scope) "/{entry_id}:increment",     FAMILY_V2, OP_INCREMENT,     P_UPDATE,   ROUTE_DB, v2_increment_entry, ADDR_KEY}, \
+    {"POST",   V2_ENTRIES(scope) "/{entry_id}:update",        FAMILY_V2, OP_UPDATE,        P_UPDATE,   ROUTE_DB, v2_update_entry, ADDR_KEY},    \
+    {"POST",   V2_ENTRIES(scope) "/{entry_id}:lock",          FAMILY_V2, OP_LOCK,          P_UPDATE,   ROUTE_DB, lock_acquire, ADDR_KEY},       \
+    {"POST",   V2_ENTRIES(scope) "/{entry_id}:renewLock",     FAMILY_V2, OP_LOCK,          P_UPDATE,   ROUTE_DB, lock_renew, ADDR_KEY},         \
+    {"POST",   V2_ENTRIES(scope) "/{entry_id}:unlock",        FAMILY_V2, OP_LOCK,          P_UPDATE,   ROUTE_DB, lock_release, ADDR_KEY},       \
+    {"GET",    V2_ENTRIES(scope) "/{entry_id}",               FAMILY_V2, OP_GET,           P_READ,     ROUTE_DB, v2_get_entry, ADDR_REVISION},       \
+    {"PATCH",  V2_ENTRIES(scope) "/{entry_id}",               FAMILY_V2, OP_SET,           P_UPDATE,   ROUTE_DB, v2_patch_entry, ADDR_KEY},     \
+    {"DELETE", V2_ENTRIES(scope) "/{entry_id}",               FAMILY_V2, OP_REMOVE,        P_DELETE,   ROUTE_DB, v2_delete_entry, ADDR_KEY}
 /* clang-format on */
 
 #define P_ORDERED_READ "universe.ordered-data-store.scope.entry:read"
@@ -64,93 +64,104 @@
     "/entries"
 
 /* The ordered entry routes, once per wire family. */
-#define ORDERED_ROUTES(prefix, family)                                                             \
-    {"GET", prefix, family, OP_SORTED, P_ORDERED_READ, ROUTE_DB, ordered_list},                    \
-        {"POST", prefix, family, OP_SET, P_ORDERED_WRITE, ROUTE_DB, ordered_create},               \
-        {"POST",           prefix "/{entry_id}:increment",                                         \
-         family,           OP_INCREMENT,                                                           \
-         P_ORDERED_WRITE,  ROUTE_DB,                                                               \
-         ordered_increment},                                                                       \
-        {"GET", prefix "/{entry_id}", family, OP_GET, P_ORDERED_READ, ROUTE_DB, ordered_get},      \
-        {"PATCH", prefix "/{entry_id}", family, OP_SET, P_ORDERED_WRITE, ROUTE_DB, ordered_patch}, \
-    {                                                                                              \
-        "DELETE", prefix "/{entry_id}", family, OP_REMOVE, P_ORDERED_WRITE, ROUTE_DB,              \
-            ordered_delete                                                                         \
-    }
+/* clang-format off */
+#define ORDERED_ROUTES(prefix, family)                                                                                        \
+    {"GET",    prefix,                        family, OP_SORTED,    P_ORDERED_READ,  ROUTE_DB, ordered_list,      ADDR_SCOPE},  \
+    {"POST",   prefix,                        family, OP_SET,       P_ORDERED_WRITE, ROUTE_DB, ordered_create,    ADDR_CREATE}, \
+    {"POST",   prefix "/{entry_id}:increment", family, OP_INCREMENT, P_ORDERED_WRITE, ROUTE_DB, ordered_increment, ADDR_KEY},    \
+    {"GET",    prefix "/{entry_id}",          family, OP_GET,       P_ORDERED_READ,  ROUTE_DB, ordered_get,       ADDR_KEY},    \
+    {"PATCH",  prefix "/{entry_id}",          family, OP_SET,       P_ORDERED_WRITE, ROUTE_DB, ordered_patch,     ADDR_KEY},    \
+    {"DELETE", prefix "/{entry_id}",          family, OP_REMOVE,    P_ORDERED_WRITE, ROUTE_DB, ordered_delete,    ADDR_KEY}
+/* clang-format on */
 
 const struct route routes[] = {
-    {"GET", "/healthz", FAMILY_OPS, OP_NONE, NULL, 0, ops_healthz},
-    {"GET", "/readyz", FAMILY_OPS, OP_NONE, NULL, ROUTE_DB, ops_readyz},
-    {"GET", "/metrics", FAMILY_OPS, OP_NONE, NULL, 0, ops_metrics},
-    {"GET", "/openapi.yaml", FAMILY_OPS, OP_NONE, NULL, 0, contract_openapi_yaml},
-    {"GET", "/openapi.json", FAMILY_OPS, OP_NONE, NULL, 0, contract_openapi_json},
-    {"GET", "/docs", FAMILY_OPS, OP_NONE, NULL, 0, contract_docs_page},
-    {"GET", "/docs/{asset}", FAMILY_OPS, OP_NONE, NULL, 0, contract_docs_asset},
-    {"GET", "/", FAMILY_OPS, OP_NONE, NULL, 0, console_redirect},
-    {"GET", "/ui", FAMILY_OPS, OP_NONE, NULL, 0, console_page},
-    {"GET", "/ui/{asset}", FAMILY_OPS, OP_NONE, NULL, 0, console_asset},
+    {"GET", "/healthz", FAMILY_OPS, OP_NONE, NULL, 0, ops_healthz, ADDR_NONE},
+    {"GET", "/readyz", FAMILY_OPS, OP_NONE, NULL, ROUTE_DB, ops_readyz, ADDR_NONE},
+    {"GET", "/metrics", FAMILY_OPS, OP_NONE, NULL, 0, ops_metrics, ADDR_NONE},
+    {"GET", "/openapi.yaml", FAMILY_OPS, OP_NONE, NULL, 0, contract_openapi_yaml, ADDR_NONE},
+    {"GET", "/openapi.json", FAMILY_OPS, OP_NONE, NULL, 0, contract_openapi_json, ADDR_NONE},
+    {"GET", "/docs", FAMILY_OPS, OP_NONE, NULL, 0, contract_docs_page, ADDR_NONE},
+    {"GET", "/docs/{asset}", FAMILY_OPS, OP_NONE, NULL, 0, contract_docs_asset, ADDR_NONE},
+    {"GET", "/", FAMILY_OPS, OP_NONE, NULL, 0, console_redirect, ADDR_NONE},
+    {"GET", "/ui", FAMILY_OPS, OP_NONE, NULL, 0, console_page, ADDR_NONE},
+    {"GET", "/ui/{asset}", FAMILY_OPS, OP_NONE, NULL, 0, console_asset, ADDR_NONE},
 
-    {"GET", V1, FAMILY_V1, OP_LIST_STORES, P_STORES, ROUTE_DB, v1_list_datastores},
-    {"GET", V1 "/datastore/entries", FAMILY_V1, OP_LIST, P_LIST, ROUTE_DB, v1_list_entries},
-    {"GET", V1 "/datastore/entries/entry", FAMILY_V1, OP_GET, P_READ, ROUTE_DB, v1_get_entry},
-    {"POST", V1 "/datastore/entries/entry", FAMILY_V1, OP_SET, P_CREATE, ROUTE_DB, v1_set_entry},
+    {"GET", V1, FAMILY_V1, OP_LIST_STORES, P_STORES, ROUTE_DB, v1_list_datastores, ADDR_NONE},
+    {"GET", V1 "/datastore/entries", FAMILY_V1, OP_LIST, P_LIST, ROUTE_DB, v1_list_entries,
+     ADDR_SCOPE},
+    {"GET", V1 "/datastore/entries/entry", FAMILY_V1, OP_GET, P_READ, ROUTE_DB, v1_get_entry,
+     ADDR_KEY},
+    {"POST", V1 "/datastore/entries/entry", FAMILY_V1, OP_SET, P_CREATE, ROUTE_DB, v1_set_entry,
+     ADDR_KEY},
     {"DELETE", V1 "/datastore/entries/entry", FAMILY_V1, OP_REMOVE, P_DELETE, ROUTE_DB,
-     v1_delete_entry},
+     v1_delete_entry, ADDR_KEY},
     {"POST", V1 "/datastore/entries/entry/increment", FAMILY_V1, OP_INCREMENT, P_UPDATE, ROUTE_DB,
-     v1_increment_entry},
+     v1_increment_entry, ADDR_KEY},
     {"GET", V1 "/datastore/entries/entry/versions", FAMILY_V1, OP_LIST_VERSIONS, P_VERSIONS,
-     ROUTE_DB, v1_list_versions},
+     ROUTE_DB, v1_list_versions, ADDR_KEY},
     {"GET", V1 "/datastore/entries/entry/versions/version", FAMILY_V1, OP_GET_VERSION, P_VERSION,
-     ROUTE_DB, v1_get_version},
+     ROUTE_DB, v1_get_version, ADDR_KEY},
     {"DELETE", V1 "/datastore/entries/entry/versions/version", FAMILY_V1, OP_REMOVE, P_DELETE,
-     ROUTE_DB, v1_delete_version},
+     ROUTE_DB, v1_delete_version, ADDR_KEY},
 
-    {"GET", V2, FAMILY_V2, OP_LIST_STORES, P_STORES, ROUTE_DB, v2_list_datastores},
+    {"GET", V2, FAMILY_V2, OP_LIST_STORES, P_STORES, ROUTE_DB, v2_list_datastores, ADDR_NONE},
     {"POST", V2 "/{data_store_id}:undelete", FAMILY_V2, OP_DELETE_STORE, P_STORE_DELETE, ROUTE_DB,
-     v2_undelete_datastore},
+     v2_undelete_datastore, ADDR_STORE},
     {"DELETE", V2 "/{data_store_id}", FAMILY_V2, OP_DELETE_STORE, P_STORE_DELETE, ROUTE_DB,
-     v2_delete_datastore},
+     v2_delete_datastore, ADDR_STORE},
     V2_ENTRY_ROUTES(""),
     V2_ENTRY_ROUTES("/scopes/{scope_id}"),
 
-    {"GET", "/admin/v1/clock", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_clock_get},
-    {"POST", "/admin/v1/clock:advance", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_clock_advance},
-    {"POST", "/admin/v1/clock:set", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_clock_set},
-    {"GET", "/admin/v1/universes", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_universes_list},
+    {"GET", "/admin/v1/clock", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_clock_get, ADDR_NONE},
+    {"POST", "/admin/v1/clock:advance", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_clock_advance,
+     ADDR_NONE},
+    {"POST", "/admin/v1/clock:set", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_clock_set,
+     ADDR_NONE},
+    {"GET", "/admin/v1/universes", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_universes_list,
+     ADDR_NONE},
     {"GET", "/admin/v1/universes/{universe_id}/ordered-data-stores", FAMILY_ADMIN, OP_NONE, NULL,
-     ROUTE_DB, admin_ordered_stores_list},
+     ROUTE_DB, admin_ordered_stores_list, ADDR_NONE},
     {"GET", "/admin/v1/universes/{universe_id}/budgets", FAMILY_ADMIN, OP_NONE, NULL, 0,
-     admin_budgets_get},
+     admin_budgets_get, ADDR_NONE},
     {"PUT", "/admin/v1/universes/{universe_id}/players", FAMILY_ADMIN, OP_NONE, NULL, 0,
-     admin_players_put},
-    {"GET", "/admin/v1/queues", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_queues_get},
-    {"GET", "/admin/v1/faults", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_faults_list},
-    {"POST", "/admin/v1/faults", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_faults_create},
-    {"DELETE", "/admin/v1/faults", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_faults_clear},
-    {"POST", "/admin/v1/faults:seed", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_faults_seed},
-    {"GET", "/admin/v1/faults/{fault_id}", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_fault_get},
+     admin_players_put, ADDR_NONE},
+    {"GET", "/admin/v1/queues", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_queues_get, ADDR_NONE},
+    {"GET", "/admin/v1/faults", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_faults_list,
+     ADDR_NONE},
+    {"POST", "/admin/v1/faults", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_faults_create,
+     ADDR_NONE},
+    {"DELETE", "/admin/v1/faults", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_faults_clear,
+     ADDR_NONE},
+    {"POST", "/admin/v1/faults:seed", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_faults_seed,
+     ADDR_NONE},
+    {"GET", "/admin/v1/faults/{fault_id}", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_fault_get,
+     ADDR_NONE},
     {"DELETE", "/admin/v1/faults/{fault_id}", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB,
-     admin_fault_delete},
-    {"GET", "/admin/v1/api-keys", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_keys_list},
-    {"POST", "/admin/v1/api-keys", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_keys_create},
+     admin_fault_delete, ADDR_NONE},
+    {"GET", "/admin/v1/api-keys", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_keys_list,
+     ADDR_NONE},
+    {"POST", "/admin/v1/api-keys", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_keys_create,
+     ADDR_NONE},
     {"DELETE", "/admin/v1/api-keys/{key_id}", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB,
-     admin_key_delete},
-    {"GET", "/admin/v1/export", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_export},
-    {"POST", "/admin/v1/import", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_import},
-    {"POST", "/admin/v1/reset", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_reset},
-    {"GET", "/admin/v1/config", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_config},
-    {"GET", "/admin/v1/fault-events", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_fault_events_get},
-    {"DELETE", "/admin/v1/fault-events", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_fault_events_clear},
+     admin_key_delete, ADDR_NONE},
+    {"GET", "/admin/v1/export", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_export, ADDR_NONE},
+    {"POST", "/admin/v1/import", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_import, ADDR_NONE},
+    {"POST", "/admin/v1/reset", FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_reset, ADDR_NONE},
+    {"GET", "/admin/v1/config", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_config, ADDR_NONE},
+    {"GET", "/admin/v1/fault-events", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_fault_events_get,
+     ADDR_NONE},
+    {"DELETE", "/admin/v1/fault-events", FAMILY_ADMIN, OP_NONE, NULL, 0, admin_fault_events_clear,
+     ADDR_NONE},
     {"GET", "/admin/v1/universes/{universe_id}/data-stores/{data_store_id}/migrations",
-     FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_migrations_get},
+     FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_migrations_get, ADDR_STORE},
     {"POST", "/admin/v1/universes/{universe_id}/data-stores/{data_store_id}/migrations:run",
-     FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_migration_run_start},
+     FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_migration_run_start, ADDR_STORE},
     {"GET", "/admin/v1/universes/{universe_id}/data-stores/{data_store_id}/migrations:run",
-     FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_migration_run_get},
+     FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_migration_run_get, ADDR_STORE},
     {"PUT", "/admin/v1/universes/{universe_id}/data-stores/{data_store_id}/migrations/{step}",
-     FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_migration_put},
+     FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_migration_put, ADDR_STORE},
     {"DELETE", "/admin/v1/universes/{universe_id}/data-stores/{data_store_id}/migrations/{step}",
-     FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_migration_delete},
+     FAMILY_ADMIN, OP_NONE, NULL, ROUTE_DB, admin_migration_delete, ADDR_STORE},
 
     ORDERED_ROUTES(ORDERED_V1, FAMILY_ORDERED_V1),
     ORDERED_ROUTES(ORDERED_V2, FAMILY_ORDERED_V2),

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "context.h"
+#include "core/entry_ref.h"
 #include "core/error.h"
 
 struct pg_conn; /* the request only holds one (pg/pool.h) */
@@ -44,7 +45,11 @@ struct ds_request {
 
     struct req_param params[REQ_MAX_PARAMS]; /* path captures, in pattern order */
     int n_params;
-    int64_t universe_id; /* {universe} capture, validated by the pipeline */
+    int64_t universe_id;  /* {universe} capture, validated by the pipeline */
+    struct entry_ref ref; /* the route's entry address (route->address), read by the pipeline */
+    bool scope_in_path;   /* v2: the route named the scope (.../scopes/{scope_id}/...) */
+    const char *revision; /* ADDR_REVISION: what follows '@' in the key, or NULL */
+    char ref_key[64];     /* ADDR_REVISION: the key before '@' (ref.key points here) */
 
     struct req_kv query[REQ_MAX_QUERY]; /* decoded query arguments */
     int n_query;

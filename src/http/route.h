@@ -32,6 +32,18 @@ enum ds_op {
     OP_DELETE_STORE,
 };
 
+/* Which parts of an entry address a route carries (in the query for v1, in the path
+ * otherwise); the pipeline's address stage reads and validates them into req->ref. */
+enum route_address {
+    ADDR_NONE,
+    ADDR_STORE,     /* a data store */
+    ADDR_SCOPE,     /* a data store's scope (default "global") */
+    ADDR_ANY_SCOPE, /* ADDR_SCOPE, or every scope with "-" (v2 entry listing) */
+    ADDR_CREATE,    /* ADDR_SCOPE and the new key in ?id= */
+    ADDR_KEY,       /* ADDR_SCOPE and a key */
+    ADDR_REVISION,  /* ADDR_KEY, the key optionally followed by "@revision" (v2 get) */
+};
+
 #define ROUTE_DB (1u << 0) /* the handler needs a database connection */
 
 typedef void (*route_handler)(struct ds_request *req);
@@ -44,6 +56,7 @@ struct route {
     const char *permission; /* Open Cloud permission the route needs; NULL = none */
     unsigned flags;         /* ROUTE_* */
     route_handler handler;
+    enum route_address address;
 };
 
 #endif

@@ -9,19 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/entry_ref.h"
 #include "core/error.h"
 #include "core/session_lock.h"
 #include "pg/pool.h"
 
 extern const struct pg_statement entries_statements[];
-
-/* Identifies one key. Strings borrowed. */
-struct entry_ref {
-    int64_t universe;
-    const char *datastore;
-    const char *scope;
-    const char *key;
-};
 
 enum store_state { STORE_ABSENT, STORE_ACTIVE, STORE_DELETED };
 

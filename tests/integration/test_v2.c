@@ -380,6 +380,30 @@ START_TEST(revisions)
 }
 END_TEST
 
+/* The revision suffix is not part of the key: a 50-byte key (the limit) can still be read at
+ * a revision, and the key before '@' is what is checked. */
+START_TEST(revision_of_longest_key)
+{
+    long long u = unique_universe();
+    char key[51], path[256];
+    memset(key, 'k', 50);
+    key[50] = '\0';
+    snprintf(path, sizeof path, "/R/entries/%s?allowMissing=true", key);
+    struct json_object *e = v2_ok("PATCH", u, path, "{\"value\": 7}");
+    char id[64];
+    snprintf(id, sizeof id, "%s", jstr(e, "revisionId"));
+    json_object_put(e);
+    snprintf(path, sizeof path, "/R/entries/%s@%s", key, id);
+    e = v2_ok("GET", u, path, NULL);
+    ck_assert_int_eq(jint(e, "value"), 7);
+    ck_assert_str_eq(jstr(e, "revisionId"), id);
+    json_object_put(e);
+    snprintf(path, sizeof path, "/R/entries/%sk@%s", key, id); /* 51 bytes before '@' */
+    expect_v2_error("GET", u, path, NULL, 400, "INVALID_ARGUMENT");
+    expect_v2_error("GET", u, "/R/entries/@latest", NULL, 400, "INVALID_ARGUMENT");
+}
+END_TEST
+
 /* Data stores: list with filter, soft delete (entries 404, expireTime), undelete restores. */
 START_TEST(datastores_delete_undelete)
 {
@@ -491,6 +515,7 @@ Suite *v2_suite(void)
     tcase_add_test(tc, increment);
     tcase_add_test(tc, update_json_patch);
     tcase_add_test(tc, revisions);
+    tcase_add_test(tc, revision_of_longest_key);
     tcase_add_test(tc, datastores_delete_undelete);
     tcase_add_test(tc, encoded_ids);
     tcase_add_test(tc, every_entry_route_in_a_scope);
