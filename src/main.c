@@ -254,6 +254,182 @@ static void drain(struct ds_ctx *ctx, long timeout_s)
     if (left > 0) log_warn("drain timeout: %d request(s) still in flight are cut off", left);
 }
 
+/* Checks the keys before anything starts: a bad file is a bad flag value (exit 2), and so
+ * is serving beyond loopback with no key at all, or to every origin with keys. */
+static ds_status check_keys(const struct ds_config *cfg, struct keyring *keyring, char *err,
+                            size_t cap)
+{
+    bool loopback = http_listen_is_loopback(cfg->listen);
+    if (keyring_init(keyring, cfg->api_key, cfg->api_keys_file, cfg->admin_key, loopback, err,
+                     cap) != DS_OK)
+        return DS_ERR;
+    if (!loopback && !keyring->flag_keys) {
+        snprintf(err, cap,
+                 "refusing to serve %s without keys: the data and admin APIs would be open to the "
+                 "network. Pass --api-key, --api-keys or --admin-key, or listen on 127.0.0.1.",
+                 cfg->listen);
+        return DS_ERR;
+    }
+    /* Any page on the web could call a keyed server that answered every origin. */
+    if (config_cors_lists(cfg, "*") && (!loopback || keyring->flag_keys)) {
+        snprintf(err, cap,
+                 "--cors-origin '*' is only allowed in open local mode (no keys, loopback); "
+                 "name the origins instead, e.g. --cors-origin http://localhost:5173");
+        return DS_ERR;
+    }
+    return DS_OK;
+}
+
+/* Everything the running process owns; main starts it in order and stops it in reverse. */
+struct process {
+    struct ds_config *cfg;
+    struct keyring keyring;
+    struct pg_embedded embedded;
+    struct pg_supervisor supervisor;
+    struct ds_ctx ctx;
+    bool pool_up;
+    struct http_server http;
+    struct maintenance maint;
+    struct park_lot park;
+    struct migration_runner runner;
+    struct pg_listener listener;
+    struct fault_injector faults;
+    struct metrics metrics;
+    struct budgets budgets;
+    struct throughput throughput;
+    unsigned threads;
+    size_t conns;
+};
+
+static ds_status load_data_migrations(struct ds_ctx *ctx, const char *dir, char *err, size_t cap)
+{
+    struct ds_error e;
+    struct pg_conn *db = pg_pool_acquire(&ctx->pool, 5000, &e);
+    if (!db) {
+        snprintf(err, cap, "%s", e.message);
+        return DS_ERR;
+    }
+    ds_status st = migration_files_load(db, dir, clock_now_us(&ctx->clock), err, cap);
+    pg_pool_release(&ctx->pool, db);
+    return st;
+}
+
+/* The server context's in-memory parts: metrics, boot id, budgets, throughput, clock. */
+static void context_init(struct process *p)
+{
+    struct ds_ctx *ctx = &p->ctx;
+    const struct ds_config *cfg = p->cfg;
+    metrics_init(&p->metrics);
+    ctx->metrics = &p->metrics;
+    unsigned char boot[4];
+    if (RAND_bytes(boot, sizeof boot) != 1) memset(boot, 0, sizeof boot);
+    snprintf(ctx->boot_id, sizeof ctx->boot_id, "%02x%02x%02x%02x", boot[0], boot[1], boot[2],
+             boot[3]);
+    budgets_init(&p->budgets, cfg->profile == PROFILE_CURRENT, &ctx->clock);
+    ctx->budgets = &p->budgets;
+    throughput_init(&p->throughput);
+    if (cfg->profile == PROFILE_CURRENT) ctx->throughput = &p->throughput;
+    ctx->cfg = cfg;
+    ctx->write_cooldown = config_write_cooldown(cfg);
+    clock_init(&ctx->clock, cfg->clock == CLOCK_MODE_VIRTUAL);
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    p->threads = cfg->threads ? (unsigned)cfg->threads : (unsigned)(ncpu > 0 ? ncpu * 4 : 4);
+    p->conns = cfg->db_connections ? (size_t)cfg->db_connections : p->threads + 1;
+}
+
+/* The database (the embedded cluster and its supervisor unless --database-url), the schema
+ * and the pool, then the state every instance shares through it. */
+static ds_status start_database(struct process *p, const char **conninfo, char *err, size_t cap)
+{
+    struct ds_ctx *ctx = &p->ctx;
+    *conninfo = p->cfg->database_url;
+    if (!*conninfo) {
+        if (pg_embedded_start(&p->embedded, p->cfg->data_dir, err, cap) != DS_OK) return DS_ERR;
+        *conninfo = p->embedded.conninfo;
+        log_info("embedded PostgreSQL running in %s%s", p->embedded.pgdata,
+                 p->embedded.initialized_now ? " (new cluster)" : "");
+        if (pg_supervisor_start(&p->supervisor, &p->embedded, err, cap) != DS_OK) return DS_ERR;
+        ctx->supervisor = &p->supervisor;
+    }
+    if (migrate(*conninfo, err, cap) != DS_OK) return DS_ERR;
+    if (pg_pool_init(&ctx->pool, *conninfo, p->conns, store_statement_sets,
+                     store_statement_set_count, err, cap) != DS_OK)
+        return DS_ERR;
+    p->pool_up = true;
+    if (load_cursor_key(ctx, err, cap) != DS_OK || load_clock(ctx, err, cap) != DS_OK ||
+        start_faults(ctx, &p->faults, err, cap) != DS_OK ||
+        load_keys(ctx, &p->keyring, err, cap) != DS_OK)
+        return DS_ERR;
+    if (p->cfg->data_migrations &&
+        load_data_migrations(ctx, p->cfg->data_migrations, err, cap) != DS_OK)
+        return DS_ERR;
+    return DS_OK;
+}
+
+/* Everything up to a listening server and its background threads. */
+static ds_status process_start(struct process *p, char *err, size_t cap)
+{
+    struct ds_ctx *ctx = &p->ctx;
+    const char *conninfo;
+    context_init(p);
+    if (start_database(p, &conninfo, err, cap) != DS_OK) return DS_ERR;
+    if (park_start(&p->park, ctx, err, cap) != DS_OK) return DS_ERR;
+    ctx->park = &p->park;
+    ctx->on_clock_change = wake_parked;
+    ctx->dispatch = (struct ds_dispatch){pipeline_run, pipeline_resume, fault_replace_success};
+    if (ctx->clock.is_virtual) listener_on(&p->listener, "datastored_clock", on_clock_notify, ctx);
+    listener_on(&p->listener, "datastored_locks", on_lock_notify, ctx);
+    listener_on(&p->listener, "datastored_faults", on_faults_notify, ctx);
+    listener_on(&p->listener, "datastored_keys", on_keys_notify, ctx);
+    if (listener_start(&p->listener, conninfo, err, cap) != DS_OK) return DS_ERR;
+    raise_file_limit(p->cfg->max_connections);
+    if (http_server_start(&p->http, ctx, p->cfg->listen, p->threads, err, cap) != DS_OK ||
+        maintenance_start(&p->maint, ctx, err, cap) != DS_OK ||
+        migration_runner_start(&p->runner, ctx, err, cap) != DS_OK)
+        return DS_ERR;
+    const char *colon = strrchr(p->cfg->listen, ':');
+    log_info("datastored %s listening on %.*s:%u (database: %s, data dir: %s, %u threads, "
+             "%zu db connections)",
+             DATASTORED_VERSION, (int)(colon - p->cfg->listen), p->cfg->listen,
+             (unsigned)p->http.port, p->cfg->database_url ? "external" : "embedded",
+             p->cfg->database_url ? "-" : p->embedded.data_dir, p->threads, p->conns);
+    return DS_OK;
+}
+
+/* Stops whatever process_start started, in reverse order (each stop is a no-op for a part
+ * that never started). */
+static void process_stop(struct process *p)
+{
+    migration_runner_stop(&p->runner);
+    maintenance_stop(&p->maint);
+    listener_stop(&p->listener);
+    park_stop(&p->park);
+    http_server_stop(&p->http);
+    faults_destroy(&p->faults);
+    keyring_destroy(&p->keyring);
+    if (p->pool_up) pg_pool_destroy(&p->ctx.pool);
+    pg_supervisor_stop(&p->supervisor); /* it reaps the postmaster while it runs */
+    if (p->embedded.postmaster) {
+        pg_embedded_stop(&p->embedded);
+        log_info("embedded PostgreSQL stopped");
+    }
+    budgets_destroy(&p->budgets);
+    throughput_destroy(&p->throughput);
+}
+
+/* Waits for SIGTERM or SIGINT, then drains in-flight requests. */
+static void serve_until_stopped(struct process *p, sigset_t *stop_signals)
+{
+    int sig = 0;
+    sigwait(stop_signals, &sig);
+    log_info("received %s: draining in-flight requests (up to %ld s)",
+             sig == SIGTERM ? "SIGTERM" : "SIGINT", p->cfg->drain_timeout);
+    atomic_store(&p->ctx.draining, true);
+    http_server_quiesce(&p->http);
+    park_stop(&p->park); /* queued requests are answered 503 rather than held */
+    drain(&p->ctx, p->cfg->drain_timeout);
+}
+
 int main(int argc, char **argv)
 {
     struct ds_config cfg;
@@ -272,34 +448,23 @@ int main(int argc, char **argv)
         return 0;
     }
     log_configure((enum log_level)cfg.log_level, cfg.log_format == LOG_FORMAT_JSON);
-
-    /* Keys are checked before anything starts: a bad file is a bad flag value (exit 2),
-     * and so is serving beyond loopback with no key at all. */
-    struct keyring keyring;
-    bool loopback = http_listen_is_loopback(cfg.listen);
-    ds_status keys_ok = keyring_init(&keyring, cfg.api_key, cfg.api_keys_file, cfg.admin_key,
-                                     loopback, err, sizeof err);
-    if (keys_ok == DS_OK && !loopback && !keyring.flag_keys) {
-        snprintf(err, sizeof err,
-                 "refusing to serve %s without keys: the data and admin APIs would be open to the "
-                 "network. Pass --api-key, --api-keys or --admin-key, or listen on 127.0.0.1.",
-                 cfg.listen);
-        keys_ok = DS_ERR;
+    /* ~30 KB of metrics counters and the rest: on the heap, zeroed (every part's "not
+     * started" state). */
+    struct process *p = calloc(1, sizeof *p);
+    if (!p) {
+        fprintf(stderr, "datastored: out of memory\n");
+        config_free(&cfg);
+        return 1;
     }
-    /* Any page on the web could call a keyed server that answered every origin. */
-    if (keys_ok == DS_OK && config_cors_lists(&cfg, "*") && (!loopback || keyring.flag_keys)) {
-        snprintf(err, sizeof err,
-                 "--cors-origin '*' is only allowed in open local mode (no keys, loopback); "
-                 "name the origins instead, e.g. --cors-origin http://localhost:5173");
-        keys_ok = DS_ERR;
-    }
-    if (keys_ok != DS_OK) {
+    p->cfg = &cfg;
+    listener_init(&p->listener);
+    if (check_keys(&cfg, &p->keyring, err, sizeof err) != DS_OK) {
         fprintf(stderr, "datastored: %s\n", err);
-        keyring_destroy(&keyring);
+        keyring_destroy(&p->keyring);
+        free(p);
         config_free(&cfg);
         return 2;
     }
-
     /* Signals are taken synchronously by the main thread (sigwait); every thread created
      * from here on inherits the blocked mask. */
     sigset_t stop_signals;
@@ -310,131 +475,14 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     int exit_code = 1;
-    struct pg_embedded embedded;
-    memset(&embedded, 0, sizeof embedded);
-    struct pg_supervisor supervisor;
-    memset(&supervisor, 0, sizeof supervisor);
-    struct ds_ctx ctx;
-    memset(&ctx, 0, sizeof ctx);
-    struct http_server http;
-    memset(&http, 0, sizeof http);
-    struct maintenance maint;
-    memset(&maint, 0, sizeof maint);
-    struct park_lot park;
-    memset(&park, 0, sizeof park);
-    struct migration_runner runner;
-    memset(&runner, 0, sizeof runner);
-    struct pg_listener listener;
-    listener_init(&listener);
-    struct fault_injector faults;
-    memset(&faults, 0, sizeof faults);
-    struct metrics *metrics = malloc(sizeof *metrics); /* ~30 KB of counters: not on the stack */
-    if (!metrics) {
-        fprintf(stderr, "datastored: out of memory\n");
-        keyring_destroy(&keyring);
-        config_free(&cfg);
-        return 1;
+    if (process_start(p, err, sizeof err) == DS_OK) {
+        serve_until_stopped(p, &stop_signals);
+        exit_code = 0;
+    } else {
+        log_error("%s", err);
     }
-    metrics_init(metrics);
-    ctx.metrics = metrics;
-    unsigned char boot[4];
-    if (RAND_bytes(boot, sizeof boot) != 1) memset(boot, 0, sizeof boot);
-    snprintf(ctx.boot_id, sizeof ctx.boot_id, "%02x%02x%02x%02x", boot[0], boot[1], boot[2],
-             boot[3]);
-    struct budgets budgets;
-    budgets_init(&budgets, cfg.profile == PROFILE_CURRENT, &ctx.clock);
-    ctx.budgets = &budgets;
-    struct throughput throughput;
-    throughput_init(&throughput);
-    if (cfg.profile == PROFILE_CURRENT) ctx.throughput = &throughput;
-    bool pool_up = false;
-
-    const char *conninfo = cfg.database_url;
-    if (!conninfo) {
-        if (pg_embedded_start(&embedded, cfg.data_dir, err, sizeof err) != DS_OK) goto fail;
-        conninfo = embedded.conninfo;
-        log_info("embedded PostgreSQL running in %s%s", embedded.pgdata,
-                 embedded.initialized_now ? " (new cluster)" : "");
-        if (pg_supervisor_start(&supervisor, &embedded, err, sizeof err) != DS_OK) goto fail;
-        ctx.supervisor = &supervisor;
-    }
-    if (migrate(conninfo, err, sizeof err) != DS_OK) goto fail;
-
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned threads = cfg.threads ? (unsigned)cfg.threads : (unsigned)(ncpu > 0 ? ncpu * 4 : 4);
-    size_t conns = cfg.db_connections ? (size_t)cfg.db_connections : threads + 1;
-    ctx.cfg = &cfg;
-    ctx.write_cooldown = config_write_cooldown(&cfg);
-    clock_init(&ctx.clock, cfg.clock == CLOCK_MODE_VIRTUAL);
-    if (pg_pool_init(&ctx.pool, conninfo, conns, store_statement_sets, store_statement_set_count,
-                     err, sizeof err) != DS_OK)
-        goto fail;
-    pool_up = true;
-    if (load_cursor_key(&ctx, err, sizeof err) != DS_OK) goto fail;
-    if (load_clock(&ctx, err, sizeof err) != DS_OK) goto fail;
-    if (start_faults(&ctx, &faults, err, sizeof err) != DS_OK) goto fail;
-    if (load_keys(&ctx, &keyring, err, sizeof err) != DS_OK) goto fail;
-    if (cfg.data_migrations) {
-        struct ds_error e;
-        struct pg_conn *db = pg_pool_acquire(&ctx.pool, 5000, &e);
-        ds_status st = db ? migration_files_load(db, cfg.data_migrations, clock_now_us(&ctx.clock),
-                                                 err, sizeof err)
-                          : DS_ERR;
-        if (!db) snprintf(err, sizeof err, "%s", e.message);
-        if (db) pg_pool_release(&ctx.pool, db);
-        if (st != DS_OK) goto fail;
-    }
-    if (park_start(&park, &ctx, err, sizeof err) != DS_OK) goto fail;
-    ctx.park = &park;
-    ctx.on_clock_change = wake_parked;
-    ctx.dispatch = (struct ds_dispatch){pipeline_run, pipeline_resume, fault_replace_success};
-    if (ctx.clock.is_virtual) listener_on(&listener, "datastored_clock", on_clock_notify, &ctx);
-    listener_on(&listener, "datastored_locks", on_lock_notify, &ctx);
-    listener_on(&listener, "datastored_faults", on_faults_notify, &ctx);
-    listener_on(&listener, "datastored_keys", on_keys_notify, &ctx);
-    if (listener_start(&listener, conninfo, err, sizeof err) != DS_OK) goto fail;
-    raise_file_limit(cfg.max_connections);
-    if (http_server_start(&http, &ctx, cfg.listen, threads, err, sizeof err) != DS_OK) goto fail;
-    if (maintenance_start(&maint, &ctx, err, sizeof err) != DS_OK) goto fail;
-    if (migration_runner_start(&runner, &ctx, err, sizeof err) != DS_OK) goto fail;
-
-    const char *colon = strrchr(cfg.listen, ':');
-    log_info("datastored %s listening on %.*s:%u (database: %s, data dir: %s, %u threads, "
-             "%zu db connections)",
-             DATASTORED_VERSION, (int)(colon - cfg.listen), cfg.listen, (unsigned)http.port,
-             cfg.database_url ? "external" : "embedded", cfg.database_url ? "-" : embedded.data_dir,
-             threads, conns);
-
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
-    log_info("received %s: draining in-flight requests (up to %ld s)",
-             sig == SIGTERM ? "SIGTERM" : "SIGINT", cfg.drain_timeout);
-    atomic_store(&ctx.draining, true);
-    http_server_quiesce(&http);
-    park_stop(&park); /* queued requests are answered 503 rather than held */
-    drain(&ctx, cfg.drain_timeout);
-    exit_code = 0;
-    goto shutdown;
-
-fail:
-    log_error("%s", err);
-shutdown:
-    migration_runner_stop(&runner);
-    maintenance_stop(&maint);
-    listener_stop(&listener);
-    park_stop(&park);
-    http_server_stop(&http);
-    faults_destroy(&faults);
-    keyring_destroy(&keyring);
-    free(metrics);
-    if (pool_up) pg_pool_destroy(&ctx.pool);
-    pg_supervisor_stop(&supervisor); /* it reaps the postmaster while it runs */
-    if (embedded.postmaster) {
-        pg_embedded_stop(&embedded);
-        log_info("embedded PostgreSQL stopped");
-    }
-    budgets_destroy(&budgets);
-    throughput_destroy(&throughput);
+    process_stop(p);
+    free(p);
     config_free(&cfg);
     if (exit_code == 0) log_info("bye");
     return exit_code;

@@ -18,6 +18,7 @@ ASSET_SYMBOLS(swagger_ui_js);
 ASSET_SYMBOLS(swagger_ui_css);
 ASSET_SYMBOLS(console_html);
 ASSET_SYMBOLS(console_js);
+ASSET_SYMBOLS(console_ops_js);
 ASSET_SYMBOLS(console_css);
 
 struct asset {
@@ -41,6 +42,7 @@ static const struct asset docs_files[] = {
 static const struct asset console_html = ASSET(NULL, console_html, "text/html; charset=utf-8");
 static const struct asset console_files[] = {
     ASSET("app.js", console_js, "text/javascript; charset=utf-8"),
+    ASSET("ops.js", console_ops_js, "text/javascript; charset=utf-8"),
     ASSET("app.css", console_css, "text/css; charset=utf-8"),
 };
 

@@ -323,6 +323,57 @@ static bool is_write_conflict(const dsc_client *c)
            (c->error.http_status == 409 && c->error.detail[0] == '\0');
 }
 
+/* Gives text and *ki to the caller's out-parameters, or frees what the caller did not ask
+ * for. */
+static void hand_over(char *text, struct dsc_key_info *ki, char **value, struct dsc_key_info *info)
+{
+    if (value)
+        *value = text;
+    else
+        free(text);
+    if (info)
+        *info = *ki;
+    else
+        dsc_key_info_clear(ki);
+}
+
+/* Writes what a transform returned (taking out's strings), conditional on the version read
+ * (cur, or absence). On a write conflict after a retried send, *attempted is the value that
+ * may have committed (the caller owns it). */
+static dsc_result write_transformed(dsc_client *c, const struct dsc_store *s, const char *key,
+                                    const struct dsc_key_info *cur, bool exists,
+                                    struct dsc_transform_output *out, int64_t lock_token,
+                                    char **value, struct dsc_key_info *info, char **attempted)
+{
+    struct dsc_write_options o = {.user_ids = out->user_ids,
+                                  .user_id_count = out->user_id_count,
+                                  .metadata = out->metadata,
+                                  .match_version = exists ? cur->version : NULL,
+                                  .exclusive_create = !exists,
+                                  .lock_token = lock_token};
+    struct dsc_key_info written = {0};
+    int sent_before = c->attempts;
+    dsc_result rc =
+        options_valid(c, &o) ? set_value(c, s, key, out->value, &o, &written) : DSC_ERR_INVALID;
+    bool repeated = c->attempts - sent_before > 1;
+    if (rc == DSC_OK) {
+        memcpy(written.user_ids, out->user_ids, sizeof written.user_ids);
+        written.user_id_count = out->user_id_count;
+        rc = set_metadata(c, &written, out->metadata);
+        free(out->metadata);
+        if (rc != DSC_OK) dsc_key_info_clear(&written);
+        hand_over(out->value, &written, value, rc == DSC_OK ? info : NULL);
+        c->error = (struct dsc_error){0};
+        return rc;
+    }
+    free(out->metadata);
+    if (rc == DSC_ERR_HTTP && is_write_conflict(c) && repeated)
+        *attempted = out->value;
+    else
+        free(out->value);
+    return rc;
+}
+
 dsc_result dsc_update(dsc_client *c, const struct dsc_store *s, const char *key,
                       dsc_transform_fn transform, void *user, int max_attempts, int64_t lock_token,
                       char **value, struct dsc_key_info *info)
@@ -345,88 +396,40 @@ dsc_result dsc_update(dsc_client *c, const struct dsc_store *s, const char *key,
         bool exists = rc == DSC_OK;
         /* A write that was retried after a 5xx or lost answer and then hit a conflict may have
          * been the one that committed: if the entry now holds exactly what it wrote, it did. */
-        if (attempted && exists && strcmp(current, attempted) == 0) {
-            free(attempted);
-            if (value)
-                *value = current;
-            else
-                free(current);
-            if (info)
-                *info = cur;
-            else
-                dsc_key_info_clear(&cur);
-            return DSC_OK;
-        }
+        bool committed = attempted && exists && strcmp(current, attempted) == 0;
         free(attempted);
         attempted = NULL;
+        if (committed) {
+            hand_over(current, &cur, value, info);
+            return DSC_OK;
+        }
         struct dsc_transform_output out = {0};
         memcpy(out.user_ids, cur.user_ids, sizeof out.user_ids);
         out.user_id_count = cur.user_id_count;
         out.metadata = exists ? strdup(cur.metadata) : NULL;
-        if (exists && !out.metadata) {
-            free(current);
-            dsc_key_info_clear(&cur);
-            return dsc_fail(c, DSC_ERR_NOMEM, "out of memory");
-        }
-        dsc_transform_action act =
-            transform(exists ? current : NULL, exists ? &cur : NULL, &out, user);
-        if (act != DSC_TRANSFORM_CANCEL && !out.value) {
-            free(out.metadata);
-            free(current);
-            dsc_key_info_clear(&cur);
-            return dsc_fail(c, DSC_ERR_INVALID, "the transform chose to write but set no value");
-        }
-        if (act == DSC_TRANSFORM_CANCEL) {
+        dsc_transform_action act = DSC_TRANSFORM_CANCEL;
+        if (exists && !out.metadata)
+            rc = dsc_fail(c, DSC_ERR_NOMEM, "out of memory");
+        else if ((act = transform(exists ? current : NULL, exists ? &cur : NULL, &out, user)) ==
+                 DSC_TRANSFORM_CANCEL) {
             free(out.value);
             free(out.metadata);
-            if (value)
-                *value = current;
-            else
-                free(current);
-            if (info)
-                *info = cur;
-            else
-                dsc_key_info_clear(&cur);
+            hand_over(current, &cur, value, info);
             c->error.result = DSC_CANCELLED;
             return DSC_CANCELLED;
+        } else if (!out.value) {
+            free(out.metadata);
+            rc = dsc_fail(c, DSC_ERR_INVALID, "the transform chose to write but set no value");
         }
-        struct dsc_write_options o = {.user_ids = out.user_ids,
-                                      .user_id_count = out.user_id_count,
-                                      .metadata = out.metadata,
-                                      .match_version = exists ? cur.version : NULL,
-                                      .exclusive_create = !exists,
-                                      .lock_token = lock_token};
-        struct dsc_key_info written = {0};
-        int sent_before = c->attempts;
-        rc = options_valid(c, &o) ? set_value(c, s, key, out.value, &o, &written) : DSC_ERR_INVALID;
-        bool repeated = c->attempts - sent_before > 1;
+        if (rc != DSC_OK && rc != DSC_NOT_FOUND) {
+            free(current);
+            dsc_key_info_clear(&cur);
+            return rc;
+        }
+        rc = write_transformed(c, s, key, &cur, exists, &out, lock_token, value, info, &attempted);
         free(current);
         dsc_key_info_clear(&cur);
-        if (rc == DSC_OK) {
-            memcpy(written.user_ids, out.user_ids, sizeof written.user_ids);
-            written.user_id_count = out.user_id_count;
-            rc = set_metadata(c, &written, out.metadata);
-            free(out.metadata);
-            if (rc == DSC_OK && info)
-                *info = written;
-            else
-                dsc_key_info_clear(&written);
-            if (value)
-                *value = out.value;
-            else
-                free(out.value);
-            c->error = (struct dsc_error){0};
-            return rc;
-        }
-        free(out.metadata);
-        if (!(rc == DSC_ERR_HTTP && is_write_conflict(c))) {
-            free(out.value);
-            return rc;
-        }
-        if (repeated)
-            attempted = out.value;
-        else
-            free(out.value);
+        if (!(rc == DSC_ERR_HTTP && is_write_conflict(c))) return rc;
     }
     free(attempted);
     c->error.result = DSC_ERR_HTTP;

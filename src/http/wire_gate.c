@@ -185,7 +185,101 @@ static int head_done(struct wire_stream *s, const char **why)
     return 0;
 }
 
-/* One byte of a head. Returns 0, or the status to refuse with (and *why). */
+/* A byte of the request target (after the method, before " HTTP/x.y"). */
+static int target_byte(struct wire_stream *s, const struct wire_limits *lim, unsigned char c,
+                       const char **why)
+{
+    if (c == ' ' && s->target_bytes > 0) {
+        s->sub = H_VERSION;
+        return 0;
+    }
+    if (c <= 0x20 || c == 0x7f) {
+        *why = "The request target contains a control character or space.";
+        return 400;
+    }
+    if (++s->target_bytes > lim->target_max) {
+        *why = "The URL is too long.";
+        return 414;
+    }
+    if (s->prefix_len < sizeof s->prefix) s->prefix[s->prefix_len++] = (char)c;
+    if (c == '?' && !s->in_query) {
+        s->in_query = true;
+        s->args = 1;
+    } else if (c == '&' && s->in_query && ++s->args > lim->args_max) {
+        *why = "The URL has too many query arguments.";
+        return 400;
+    }
+    return 0;
+}
+
+/* A byte of the HTTP version that ends the request line. */
+static int version_byte(struct wire_stream *s, unsigned char c, const char **why)
+{
+    if (c == '\r') {
+        s->version[s->version_len] = '\0';
+        if (strcmp(s->version, "HTTP/1.1") == 0) {
+            s->http10 = false;
+        } else if (strcmp(s->version, "HTTP/1.0") == 0) {
+            s->http10 = true;
+        } else if (s->version_len == 8 && memcmp(s->version, "HTTP/", 5) == 0) {
+            *why = "Only HTTP/1.0 and HTTP/1.1 are supported.";
+            return 505;
+        } else {
+            *why = "The request line is malformed.";
+            return 400;
+        }
+        s->cr = true;
+        return 0;
+    }
+    if (s->version_len >= 8 || c <= 0x20 || c >= 0x7f) {
+        *why = "The request line is malformed.";
+        return 400;
+    }
+    s->version[s->version_len++] = (char)c;
+    return 0;
+}
+
+/* A byte at the start of a header line (a new field, or the CR of the empty line) or of a
+ * field name. */
+static int name_byte(struct wire_stream *s, const struct wire_limits *lim, unsigned char c,
+                     const char **why)
+{
+    if (s->sub == H_LINE_START) {
+        if (c == '\r') {
+            s->cr = true;
+            return 0;
+        }
+        if (c == ' ' || c == '\t') {
+            *why = "Header field line folding (obs-fold) is not accepted.";
+            return 400;
+        }
+        if (++s->fields > lim->fields_max) {
+            *why = "The request has too many header fields.";
+            return 431;
+        }
+        s->name_len = 0;
+        s->name_long = false;
+        s->sub = H_NAME;
+    }
+    if (c == ':') {
+        name_done(s);
+        s->sub = H_VALUE;
+        return 0;
+    }
+    if (!is_tchar(c)) {
+        *why = c == ' ' || c == '\t' ? "Whitespace before the colon of a header field."
+                                     : "A header field name is malformed.";
+        return 400;
+    }
+    if (s->name_len < sizeof s->name)
+        s->name[s->name_len++] = (char)lower(c);
+    else
+        s->name_long = true;
+    return 0;
+}
+
+/* One byte of a head. Returns 0, -1 at the end of the head, or the status to refuse with
+ * (and *why). */
 static int head_byte(struct wire_stream *s, const struct wire_limits *lim, unsigned char c,
                      const char **why)
 {
@@ -217,83 +311,12 @@ static int head_byte(struct wire_stream *s, const struct wire_limits *lim, unsig
         *why = "The request line is malformed.";
         return 400;
     case H_TARGET:
-        if (c == ' ' && s->target_bytes > 0) {
-            s->sub = H_VERSION;
-            return 0;
-        }
-        if (c <= 0x20 || c == 0x7f) {
-            *why = "The request target contains a control character or space.";
-            return 400;
-        }
-        if (++s->target_bytes > lim->target_max) {
-            *why = "The URL is too long.";
-            return 414;
-        }
-        if (s->prefix_len < sizeof s->prefix) s->prefix[s->prefix_len++] = (char)c;
-        if (c == '?' && !s->in_query) {
-            s->in_query = true;
-            s->args = 1;
-        } else if (c == '&' && s->in_query && ++s->args > lim->args_max) {
-            *why = "The URL has too many query arguments.";
-            return 400;
-        }
-        return 0;
+        return target_byte(s, lim, c, why);
     case H_VERSION:
-        if (c == '\r') {
-            s->version[s->version_len] = '\0';
-            if (strcmp(s->version, "HTTP/1.1") == 0) {
-                s->http10 = false;
-            } else if (strcmp(s->version, "HTTP/1.0") == 0) {
-                s->http10 = true;
-            } else if (s->version_len == 8 && memcmp(s->version, "HTTP/", 5) == 0) {
-                *why = "Only HTTP/1.0 and HTTP/1.1 are supported.";
-                return 505;
-            } else {
-                *why = "The request line is malformed.";
-                return 400;
-            }
-            s->cr = true;
-            return 0;
-        }
-        if (s->version_len >= 8 || c <= 0x20 || c >= 0x7f) {
-            *why = "The request line is malformed.";
-            return 400;
-        }
-        s->version[s->version_len++] = (char)c;
-        return 0;
+        return version_byte(s, c, why);
     case H_LINE_START:
-        if (c == '\r') {
-            s->cr = true;
-            return 0;
-        }
-        if (c == ' ' || c == '\t') {
-            *why = "Header field line folding (obs-fold) is not accepted.";
-            return 400;
-        }
-        if (++s->fields > lim->fields_max) {
-            *why = "The request has too many header fields.";
-            return 431;
-        }
-        s->name_len = 0;
-        s->name_long = false;
-        s->sub = H_NAME;
-        /* fall through */
     case H_NAME:
-        if (c == ':') {
-            name_done(s);
-            s->sub = H_VALUE;
-            return 0;
-        }
-        if (!is_tchar(c)) {
-            *why = c == ' ' || c == '\t' ? "Whitespace before the colon of a header field."
-                                         : "A header field name is malformed.";
-            return 400;
-        }
-        if (s->name_len < sizeof s->name)
-            s->name[s->name_len++] = (char)lower(c);
-        else
-            s->name_long = true;
-        return 0;
+        return name_byte(s, lim, c, why);
     case H_VALUE:
         if (c == '\r') {
             value_done(s);
@@ -360,6 +383,41 @@ static int trailer_byte(struct wire_stream *s, unsigned char c, const char **why
     return 0;
 }
 
+/* After a complete head: starts reading its body (true) or, with none, false. */
+static bool body_starts(struct wire_stream *s, int64_t now)
+{
+    if (s->n_encoding) {
+        s->remaining = 0;
+        s->chunk_digits = 0;
+        s->chunk_ext = false;
+        begin_phase(s, WIRE_CHUNK_SIZE, now);
+        return true;
+    }
+    if (s->length > 0) {
+        s->remaining = s->length;
+        begin_phase(s, WIRE_BODY, now);
+        return true;
+    }
+    return false;
+}
+
+/* After a chunk-size line (data follows, or the last chunk's trailer) or the CRLF that ends a
+ * chunk's data (the next size line follows). */
+static void chunk_line_done(struct wire_stream *s)
+{
+    if (s->phase == WIRE_CHUNK_END) {
+        s->phase = WIRE_CHUNK_SIZE;
+        s->remaining = 0;
+        s->chunk_digits = 0;
+        s->chunk_ext = false;
+    } else if (s->remaining == 0) {
+        s->phase = WIRE_TRAILER;
+        s->sub = H_LINE_START;
+    } else {
+        s->phase = WIRE_CHUNK_DATA;
+    }
+}
+
 size_t wire_feed(struct wire_stream *s, const struct wire_limits *lim, const char *data, size_t len,
                  int64_t now)
 {
@@ -387,18 +445,9 @@ size_t wire_feed(struct wire_stream *s, const struct wire_limits *lim, const cha
             if (st < 0) {
                 st = head_done(s, &why);
                 if (st > 0) REFUSE(s, st, why);
-                if (s->n_encoding) {
-                    s->remaining = 0;
-                    s->chunk_digits = 0;
-                    s->chunk_ext = false;
-                    begin_phase(s, WIRE_CHUNK_SIZE, now);
-                } else if (s->length > 0) {
-                    s->remaining = s->length;
-                    begin_phase(s, WIRE_BODY, now);
-                } else {
-                    message_done(s, now);
-                    boundary = i;
-                }
+                if (body_starts(s, now)) continue;
+                message_done(s, now);
+                boundary = i;
             }
             continue;
         case WIRE_BODY:
@@ -421,19 +470,7 @@ size_t wire_feed(struct wire_stream *s, const struct wire_limits *lim, const cha
             st = chunk_byte(s, c, &why);
             if (st > 0) REFUSE(s, st, why);
             i++;
-            if (st < 0) {
-                if (s->phase == WIRE_CHUNK_END) {
-                    s->phase = WIRE_CHUNK_SIZE;
-                    s->remaining = 0;
-                    s->chunk_digits = 0;
-                    s->chunk_ext = false;
-                } else if (s->remaining == 0) {
-                    s->phase = WIRE_TRAILER;
-                    s->sub = H_LINE_START;
-                } else {
-                    s->phase = WIRE_CHUNK_DATA;
-                }
-            }
+            if (st < 0) chunk_line_done(s);
             continue;
         case WIRE_TRAILER:
             st = trailer_byte(s, c, &why);

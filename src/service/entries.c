@@ -192,6 +192,72 @@ static ds_status migrate_outcome(struct pg_conn *db, const struct entry_ref *ref
 /* The write itself, inside the caller's transaction: read and lock, rules, new value, new
  * version. On success out->changed says whether anything was written. *retry is set when a
  * concurrent creation of the same key won the insert race. */
+/* The rules a (non-system) write must pass against the row it read, in Roblox's order:
+ * session lock and fencing token, the per-key cooldown, the data store's state, then the
+ * request's preconditions. */
+static ds_status write_allowed(struct ds_ctx *ctx, const struct write_spec *spec,
+                               const struct entry_row *row, enum store_state store, int64_t now,
+                               struct ds_error *err)
+{
+    bool system = spec->op == WRITE_MIGRATE; /* ignores session locks and the cooldown */
+    if (system && spec->skip_locked && lock_is_live(&row->lock, now))
+        return ds_fail(err, 409, "LockHeld", "The entry is under a live session lock.");
+    if (!system &&
+        lock_check_write(&row->lock, now, spec->has_lock_token, spec->lock_token, err) != DS_OK)
+        return DS_ERR;
+    if (!system && row->found && admit_cooldown_blocks(ctx, row->version_us, now, err))
+        return DS_ERR;
+    if (store == STORE_DELETED)
+        return ds_fail(err, 404, "DatastoreNotFound",
+                       "The data store is deleted; undelete it before writing.");
+    return check_preconditions(spec, row, err);
+}
+
+/* Stores out as the key's next version after row (creating the data store and the key when
+ * they are new). *retry: a concurrent transaction created the key first. */
+static ds_status store_next_version(struct ds_ctx *ctx, struct pg_conn *db,
+                                    const struct entry_ref *ref, const struct entry_row *row,
+                                    enum store_state store, int64_t now, int schema_version,
+                                    struct write_outcome *out, bool *retry, struct ds_error *err)
+{
+    struct version_prev prev = {row->found, row->version_seq, row->version_us, row->hour_first};
+    struct version_step step;
+    version_step_next(&prev, now, ctx->cfg->keep_all_versions, &step);
+    struct entry_write w = {
+        .created_us = row->found ? row->created_us : step.version_us,
+        .version_seq = step.seq,
+        .version_us = step.version_us,
+        .hour_first = step.hour_first,
+        .deleted = out->deleted,
+        .value = out->value,
+        .value_len = out->value_len,
+        .md5 = out->deleted ? NULL : out->md5,
+        .user_ids = out->user_ids,
+        .attributes = out->attributes,
+        .schema_version = schema_version,
+    };
+    ds_status st = DS_OK;
+    if (row->found) {
+        st = store_entry_update(db, ref, &w, step.keep_previous, err);
+    } else {
+        if (store == STORE_ABSENT)
+            st = store_datastore_ensure(db, ref->universe, ref->datastore, step.version_us, err);
+        bool inserted = false;
+        if (st == DS_OK) st = store_entry_insert(db, ref, &w, &inserted, err);
+        if (st == DS_OK && !inserted) {
+            *retry = true;
+            st = DS_ERR;
+        }
+    }
+    if (st != DS_OK) return st;
+    out->changed = true;
+    out->created_us = w.created_us;
+    out->version_seq = w.version_seq;
+    out->version_us = w.version_us;
+    versionid_format(w.created_us, w.version_seq, w.version_us, out->version);
+    return DS_OK;
+}
+
 static ds_status write_in_tx(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
                              const struct write_spec *spec, struct write_outcome *out, bool *retry,
                              struct ds_error *err)
@@ -204,29 +270,12 @@ static ds_status write_in_tx(struct ds_ctx *ctx, struct pg_conn *db, const struc
     if (st != DS_OK) goto done;
     if (clock_observe_virtual(&ctx->clock, shared_time)) ctx_clock_changed(ctx);
     int64_t now = clock_now_us(&ctx->clock);
-    bool system = spec->op == WRITE_MIGRATE; /* ignores session locks and the cooldown */
-    if (system && !(row.found && !row.deleted && row.schema_version >= 0 &&
-                    row.schema_version < row.schema_latest)) {
+    if (spec->op == WRITE_MIGRATE && !(row.found && !row.deleted && row.schema_version >= 0 &&
+                                       row.schema_version < row.schema_latest)) {
         out->changed = false; /* already migrated (by a concurrent reader) or nothing to do */
         goto done;
     }
-    if (system && spec->skip_locked && lock_is_live(&row.lock, now)) {
-        st = ds_fail(err, 409, "LockHeld", "The entry is under a live session lock.");
-        goto done;
-    }
-    if (!system && (st = lock_check_write(&row.lock, now, spec->has_lock_token, spec->lock_token,
-                                          err)) != DS_OK)
-        goto done;
-    if (!system && row.found && admit_cooldown_blocks(ctx, row.version_us, now, err)) {
-        st = DS_ERR;
-        goto done;
-    }
-    if (store == STORE_DELETED) {
-        st = ds_fail(err, 404, "DatastoreNotFound",
-                     "The data store is deleted; undelete it before writing.");
-        goto done;
-    }
-    if ((st = check_preconditions(spec, &row, err)) != DS_OK) goto done;
+    if ((st = write_allowed(ctx, spec, &row, store, now, err)) != DS_OK) goto done;
     if (spec->op == WRITE_REMOVE && (!row.found || row.deleted)) {
         out->changed = false; /* nothing to delete: no tombstone, no new version */
         goto done;
@@ -235,45 +284,9 @@ static ds_status write_in_tx(struct ds_ctx *ctx, struct pg_conn *db, const struc
         goto done;
     if ((st = build_outcome(spec, &row, out, err)) != DS_OK) goto done;
     int schema_version = -1;
-    if ((st = migrate_outcome(db, ref, spec, row.schema_latest, out, &schema_version, err)) !=
+    if ((st = migrate_outcome(db, ref, spec, row.schema_latest, out, &schema_version, err)) ==
         DS_OK)
-        goto done;
-
-    struct version_prev prev = {row.found, row.version_seq, row.version_us, row.hour_first};
-    struct version_step step;
-    version_step_next(&prev, now, ctx->cfg->keep_all_versions, &step);
-    struct entry_write w = {
-        .created_us = row.found ? row.created_us : step.version_us,
-        .version_seq = step.seq,
-        .version_us = step.version_us,
-        .hour_first = step.hour_first,
-        .deleted = out->deleted,
-        .value = out->value,
-        .value_len = out->value_len,
-        .md5 = out->deleted ? NULL : out->md5,
-        .user_ids = out->user_ids,
-        .attributes = out->attributes,
-        .schema_version = schema_version,
-    };
-    if (row.found) {
-        st = store_entry_update(db, ref, &w, step.keep_previous, err);
-    } else {
-        if (store == STORE_ABSENT)
-            st = store_datastore_ensure(db, ref->universe, ref->datastore, step.version_us, err);
-        bool inserted = false;
-        if (st == DS_OK) st = store_entry_insert(db, ref, &w, &inserted, err);
-        if (st == DS_OK && !inserted) {
-            *retry = true;
-            st = DS_ERR;
-        }
-    }
-    if (st == DS_OK) {
-        out->changed = true;
-        out->created_us = w.created_us;
-        out->version_seq = w.version_seq;
-        out->version_us = w.version_us;
-        versionid_format(w.created_us, w.version_seq, w.version_us, out->version);
-    }
+        st = store_next_version(ctx, db, ref, &row, store, now, schema_version, out, retry, err);
 done:
     entry_row_clear(&row);
     return st;

@@ -149,8 +149,8 @@ START_TEST(serves_console)
     ck_assert_int_eq(r.status, 302);
     ck_assert_str_eq(http_header(&r, "location", v, sizeof v), "/ui");
     http_free(&r);
-    static const char *const files[] = {"/ui/app.js", "/ui/app.css"};
-    expect_page("/ui", "/ui/app.js", files, 2, "/ui/index.html");
+    static const char *const files[] = {"/ui/app.js", "/ui/ops.js", "/ui/app.css"};
+    expect_page("/ui", "/ui/app.js", files, 3, "/ui/index.html");
 }
 END_TEST
 
