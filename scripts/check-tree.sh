@@ -3,8 +3,8 @@
 #   format    every C file is as .clang-format says (clang-format --dry-run --Werror);
 #   analysis  cppcheck (warning + portability checks) finds nothing;
 #   layers    no file of src/api, src/http or src/dispatch includes store/ or pg/, calls a
-#             store_ function or reads a libpq result; no include cycle between the
-#             folders of src/;
+#             store_ function or reads a libpq result; no file outside store/ and pg/
+#             reads query results by column; no include cycle between the folders of src/;
 #   release   a Release build with the tests on, as gcc builds it, compiles (-Werror).
 # Usage: scripts/check-tree.sh [format|analysis|layers|release]... (default: all)
 set -euo pipefail
@@ -53,6 +53,12 @@ for check in "${checks[@]}"; do
                 src/api/*.[ch] src/http/*.[ch] src/dispatch/*.[ch]) | sort -u || true)
     [ -z "$below" ] || fail "these reach below the service layer from api/, http/ or dispatch/: $below"
     [ -n "$below" ] || echo "  api/, http/ and dispatch/ go through service/ only"
+    # Query results are read by column number in store/ (and pg/) only: every other layer
+    # gets typed rows.
+    columns=$(grep -lE '\<(PQgetvalue|PQntuples|PQgetisnull|PQgetlength|pg_(i64|bool|str|len|null|int))\(' \
+                $(git ls-files 'src/*.c' 'src/*.h' | grep -vE '^src/(store|pg)/') || true)
+    [ -z "$columns" ] || fail "these read query results by column outside store/: $columns"
+    [ -n "$columns" ] || echo "  query results are read by column in store/ and pg/ only"
     # Folder include graph: an edge A -> B when a file in src/A includes "B/...".
     edges=$(for f in $(git ls-files 'src/*/*.c' 'src/*/*.h'); do
               from=$(echo "$f" | cut -d/ -f2)

@@ -24,25 +24,31 @@ ds_status api_keys_create(struct ds_ctx *ctx, struct pg_conn *db, const char *ke
     return keyring_reload(ctx->keyring, db->conn, err);
 }
 
+/* A listing in progress: the caller's view callback. */
+struct key_listing {
+    api_key_view_fn fn;
+    void *arg;
+};
+
+static bool view_key(const struct api_key_row *row, void *arg)
+{
+    const struct key_listing *l = arg;
+    struct json_object *doc = json_tokener_parse(row->scope);
+    struct auth_scope scope;
+    struct ds_error parse_err;
+    bool more = true;
+    if (auth_scope_parse(doc, NULL, &scope, &parse_err) == DS_OK) {
+        struct api_key_view view = {row->id, row->prefix, &scope, row->created_us};
+        more = l->fn(&view, l->arg);
+    }
+    json_object_put(doc);
+    return more;
+}
+
 ds_status api_keys_list(struct pg_conn *db, api_key_view_fn fn, void *arg, struct ds_error *err)
 {
-    PGresult *res = store_api_keys_load(db->conn, err);
-    if (!res) return DS_ERR;
-    bool more = true;
-    for (int i = 0; more && i < PQntuples(res); i++) {
-        struct api_key_row row;
-        store_api_key_row(res, i, &row);
-        struct json_object *doc = json_tokener_parse(row.scope);
-        struct auth_scope scope;
-        struct ds_error parse_err;
-        if (auth_scope_parse(doc, NULL, &scope, &parse_err) == DS_OK) {
-            struct api_key_view view = {row.id, row.prefix, &scope, row.created_us};
-            more = fn(&view, arg);
-        }
-        json_object_put(doc);
-    }
-    PQclear(res);
-    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
+    struct key_listing l = {fn, arg};
+    return store_api_keys_each(db->conn, view_key, &l, err);
 }
 
 ds_status api_keys_revoke(struct ds_ctx *ctx, struct pg_conn *db, int64_t id, bool *deleted,

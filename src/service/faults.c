@@ -98,13 +98,13 @@ static struct fault_live *live_for(const struct fault_set *s, int64_t id)
 }
 
 /* Builds a set from a loaded snapshot, sharing counters with old (may be NULL). */
-static struct fault_set *build_set(const PGresult *res, int n, int64_t generation,
-                                   const struct fault_set *old)
+static struct fault_set *build_set(const struct fault_snapshot *snap, const struct fault_set *old)
 {
+    int n = snap->n_rules;
     struct fault_set *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     atomic_store(&s->refs, 1);
-    s->generation = generation;
+    s->generation = snap->state.generation;
     s->entries = n ? calloc((size_t)n, sizeof *s->entries) : NULL;
     if (n && !s->entries) {
         free(s);
@@ -112,7 +112,7 @@ static struct fault_set *build_set(const PGresult *res, int n, int64_t generatio
     }
     for (int i = 0; i < n; i++) {
         struct fault_rule_row row;
-        store_fault_rule_row(res, i, &row);
+        store_fault_rule_row(snap, i, &row);
         struct json_object *doc = json_tokener_parse(row.definition);
         struct fault_entry *e = &s->entries[s->n];
         struct ds_error err;
@@ -140,14 +140,13 @@ static struct fault_set *build_set(const PGresult *res, int n, int64_t generatio
 
 ds_status faults_reload(struct fault_injector *fi, PGconn *conn, struct ds_error *err)
 {
-    struct fault_snapshot_state state;
-    int n = 0;
-    PGresult *res = store_faults_load(conn, &state, &n, err);
-    if (!res) return DS_ERR;
+    struct fault_snapshot snap;
+    if (store_faults_load(conn, &snap, err) != DS_OK) return DS_ERR;
+    struct fault_snapshot_state state = snap.state;
     struct fault_set *old = set_get(fi);
-    struct fault_set *s = build_set(res, n, state.generation, old);
+    struct fault_set *s = build_set(&snap, old);
     set_put(old);
-    PQclear(res);
+    fault_snapshot_clear(&snap);
     if (!s) return ds_fail(err, 500, NULL, "out of memory loading fault rules");
 
     pthread_mutex_lock(&fi->mu);

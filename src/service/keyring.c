@@ -143,38 +143,50 @@ static bool hex_to_bytes(const char *hex, unsigned char out[32])
     return true;
 }
 
+/* Stored keys being loaded. */
+struct loaded_keys {
+    struct api_key **keys;
+    int n, cap;
+};
+
+static bool load_key(const struct api_key_row *row, void *arg)
+{
+    struct loaded_keys *l = arg;
+    if (l->n == l->cap) {
+        int cap = l->cap ? l->cap * 2 : 16;
+        struct api_key **keys = realloc(l->keys, (size_t)cap * sizeof *keys);
+        if (!keys) return false;
+        l->keys = keys;
+        l->cap = cap;
+    }
+    struct json_object *doc = json_tokener_parse(row->scope);
+    struct api_key *k = calloc(1, sizeof *k);
+    struct ds_error e;
+    bool ok = k && hex_to_bytes(row->hash_hex, k->hash) &&
+              auth_scope_parse(doc, NULL, &k->scope, &e) == DS_OK;
+    json_object_put(doc);
+    if (!ok) {
+        log_warn("API key %lld is not understood by this version; ignored", (long long)row->id);
+        free(k);
+        return true;
+    }
+    atomic_store(&k->refs, 1);
+    k->id = row->id;
+    k->created_us = row->created_us;
+    snprintf(k->prefix, sizeof k->prefix, "%s", row->prefix);
+    l->keys[l->n++] = k;
+    return true;
+}
+
 ds_status keyring_reload(struct keyring *kr, PGconn *conn, struct ds_error *err)
 {
-    PGresult *res = store_api_keys_load(conn, err);
-    if (!res) return DS_ERR;
-    int n = PQntuples(res);
-    struct api_key **keys = n ? calloc((size_t)n, sizeof *keys) : NULL;
-    if (n && !keys) {
-        PQclear(res);
-        return ds_fail(err, 500, NULL, "out of memory loading API keys");
+    struct loaded_keys l = {0};
+    if (store_api_keys_each(conn, load_key, &l, err) != DS_OK) {
+        release_all(l.keys, l.n);
+        return DS_ERR;
     }
-    int kept = 0;
-    for (int i = 0; i < n; i++) {
-        struct api_key_row row;
-        store_api_key_row(res, i, &row);
-        struct json_object *doc = json_tokener_parse(row.scope);
-        struct api_key *k = calloc(1, sizeof *k);
-        struct ds_error e;
-        bool ok = k && hex_to_bytes(row.hash_hex, k->hash) &&
-                  auth_scope_parse(doc, NULL, &k->scope, &e) == DS_OK;
-        json_object_put(doc);
-        if (!ok) {
-            log_warn("API key %lld is not understood by this version; ignored", (long long)row.id);
-            free(k);
-            continue;
-        }
-        atomic_store(&k->refs, 1);
-        k->id = row.id;
-        k->created_us = row.created_us;
-        snprintf(k->prefix, sizeof k->prefix, "%s", row.prefix);
-        keys[kept++] = k;
-    }
-    PQclear(res);
+    struct api_key **keys = l.keys;
+    int kept = l.n;
     pthread_mutex_lock(&kr->mu);
     struct api_key **old = kr->stored;
     int n_old = kr->n_stored;

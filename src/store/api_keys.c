@@ -41,7 +41,7 @@ ds_status store_api_key_delete(struct pg_conn *db, int64_t id, bool *deleted, st
     return DS_OK;
 }
 
-PGresult *store_api_keys_load(PGconn *conn, struct ds_error *err)
+ds_status store_api_keys_each(PGconn *conn, api_key_row_fn fn, void *arg, struct ds_error *err)
 {
     PGresult *r = PQexec(conn, "SELECT id, key_hash, key_prefix, scope, created_us FROM api_keys"
                                " ORDER BY id");
@@ -49,16 +49,14 @@ PGresult *store_api_keys_load(PGconn *conn, struct ds_error *err)
         ds_fail(err, 503, NULL, "cannot read API keys: %s",
                 r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
         PQclear(r);
-        return NULL;
+        return DS_ERR;
     }
-    return r;
-}
-
-void store_api_key_row(const PGresult *res, int i, struct api_key_row *out)
-{
-    out->id = pg_i64(res, i, 0);
-    out->hash_hex = pg_str(res, i, 1);
-    out->prefix = pg_str(res, i, 2);
-    out->scope = pg_str(res, i, 3);
-    out->created_us = pg_i64(res, i, 4);
+    bool more = true;
+    for (int i = 0; more && i < PQntuples(r); i++) {
+        struct api_key_row row = {pg_i64(r, i, 0), pg_str(r, i, 1), pg_str(r, i, 2),
+                                  pg_str(r, i, 3), pg_i64(r, i, 4)};
+        more = fn(&row, arg);
+    }
+    PQclear(r);
+    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
 }

@@ -24,8 +24,10 @@ struct api_key_row {
     const char *hash_hex, *prefix, *scope; /* borrowed from the result */
     int64_t created_us;
 };
-/* Every key, oldest first, on a bare connection; caller PQclear()s. NULL with err set. */
-PGresult *store_api_keys_load(PGconn *conn, struct ds_error *err);
-void store_api_key_row(const PGresult *res, int i, struct api_key_row *out);
+typedef bool (*api_key_row_fn)(const struct api_key_row *row, void *arg); /* false: stop */
+/* Every key, oldest first, on a bare connection (the listener's, or a pooled one's), each
+ * passed to fn (stopping when it returns false: 500). */
+ds_status store_api_keys_each(PGconn *conn, api_key_row_fn fn, void *arg,
+                              struct ds_error *err) DS_MUSTCHECK;
 
 #endif

@@ -2,6 +2,7 @@
 #include "store/faults.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "pg/query.h"
 
@@ -93,9 +94,9 @@ ds_status store_fault_count_match(struct pg_conn *db, int64_t id, int64_t skip, 
     return DS_OK;
 }
 
-PGresult *store_faults_load(PGconn *conn, struct fault_snapshot_state *state, int *n_rules,
-                            struct ds_error *err)
+ds_status store_faults_load(PGconn *conn, struct fault_snapshot *out, struct ds_error *err)
 {
+    memset(out, 0, sizeof *out);
     PGresult *r = PQexec(conn, "SELECT s.generation, s.seed, s.seed_generation, r.id,"
                                " r.definition, r.created_us, r.matched, r.fired"
                                " FROM fault_state s LEFT JOIN fault_rules r ON true"
@@ -104,21 +105,29 @@ PGresult *store_faults_load(PGconn *conn, struct fault_snapshot_state *state, in
         ds_fail(err, 503, NULL, "cannot read fault rules: %s",
                 r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
         PQclear(r);
-        return NULL;
+        return DS_ERR;
     }
-    state->generation = pg_i64(r, 0, 0);
-    state->has_seed = !pg_null(r, 0, 1);
-    state->seed = state->has_seed ? pg_i64(r, 0, 1) : 0;
-    state->seed_generation = pg_i64(r, 0, 2);
-    *n_rules = pg_null(r, 0, 3) ? 0 : PQntuples(r);
-    return r;
+    out->res = r;
+    out->state.generation = pg_i64(r, 0, 0);
+    out->state.has_seed = !pg_null(r, 0, 1);
+    out->state.seed = out->state.has_seed ? pg_i64(r, 0, 1) : 0;
+    out->state.seed_generation = pg_i64(r, 0, 2);
+    out->n_rules = pg_null(r, 0, 3) ? 0 : PQntuples(r);
+    return DS_OK;
 }
 
-void store_fault_rule_row(const PGresult *res, int i, struct fault_rule_row *out)
+void store_fault_rule_row(const struct fault_snapshot *s, int i, struct fault_rule_row *out)
 {
+    const PGresult *res = s->res;
     out->id = pg_i64(res, i, 3);
     out->definition = pg_str(res, i, 4);
     out->created_us = pg_i64(res, i, 5);
     out->matched = pg_i64(res, i, 6);
     out->fired = pg_i64(res, i, 7);
+}
+
+void fault_snapshot_clear(struct fault_snapshot *s)
+{
+    PQclear(s->res);
+    memset(s, 0, sizeof *s);
 }

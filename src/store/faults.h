@@ -41,10 +41,16 @@ struct fault_rule_row {
     const char *definition; /* borrowed from the result */
     int64_t created_us, matched, fired;
 };
-/* On a bare connection (the listener's or a pooled one's PGconn). Returns the result the
- * rows borrow from (caller PQclear()s), or NULL with err set. */
-PGresult *store_faults_load(PGconn *conn, struct fault_snapshot_state *state, int *n_rules,
-                            struct ds_error *err);
-void store_fault_rule_row(const PGresult *res, int i, struct fault_rule_row *out);
+/* A loaded snapshot: the shared state and n_rules rules (read with store_fault_rule_row). */
+struct fault_snapshot {
+    struct fault_snapshot_state state;
+    int n_rules;
+    PGresult *res; /* what the rows borrow from; fault_snapshot_clear frees it */
+};
+/* On a bare connection (the listener's or a pooled one's PGconn). */
+ds_status store_faults_load(PGconn *conn, struct fault_snapshot *out,
+                            struct ds_error *err) DS_MUSTCHECK;
+void store_fault_rule_row(const struct fault_snapshot *s, int i, struct fault_rule_row *out);
+void fault_snapshot_clear(struct fault_snapshot *s);
 
 #endif

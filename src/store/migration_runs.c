@@ -80,15 +80,28 @@ void migration_run_clear(struct migration_run *run)
     memset(run, 0, sizeof *run);
 }
 
-ds_status store_runs_running(struct pg_conn *db, PGresult **out, struct ds_error *err)
+/* The end of a read whose rows went to a callback: more false means the callback stopped. */
+static ds_status rows_done(PGresult *r, bool more, struct ds_error *err)
 {
-    *out = pg_run(db, "runs_running", NULL, err);
-    return *out ? DS_OK : DS_ERR;
+    PQclear(r);
+    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
+}
+
+ds_status store_runs_running(struct pg_conn *db, running_run_fn fn, void *arg, struct ds_error *err)
+{
+    PGresult *r = pg_run(db, "runs_running", NULL, err);
+    if (!r) return DS_ERR;
+    bool more = true;
+    for (int i = 0; more && i < PQntuples(r); i++) {
+        struct running_run_row row = {pg_i64(r, i, 0), pg_str(r, i, 1)};
+        more = fn(&row, arg);
+    }
+    return rows_done(r, more, err);
 }
 
 ds_status store_run_batch(struct pg_conn *db, int64_t universe, const char *datastore, int target,
-                          const char *after_scope, const char *after_key, int limit, PGresult **out,
-                          struct ds_error *err)
+                          const char *after_scope, const char *after_key, int limit,
+                          key_list_row_fn fn, void *arg, struct ds_error *err)
 {
     struct pg_params p;
     pgp_init(&p);
@@ -98,8 +111,28 @@ ds_status store_run_batch(struct pg_conn *db, int64_t universe, const char *data
     pgp_text(&p, after_scope);
     pgp_text(&p, after_key);
     pgp_i64(&p, limit);
-    *out = pg_run(db, "run_batch", &p, err);
-    return *out ? DS_OK : DS_ERR;
+    PGresult *r = pg_run(db, "run_batch", &p, err);
+    if (!r) return DS_ERR;
+    bool more = true;
+    for (int i = 0; more && i < PQntuples(r); i++) {
+        struct key_list_row row = {pg_str(r, i, 0), pg_str(r, i, 1), false};
+        more = fn(&row, arg);
+    }
+    return rows_done(r, more, err);
+}
+
+ds_status store_runner_try_lock(struct pg_conn *db, bool *mine, struct ds_error *err)
+{
+    PGresult *r = pg_run(db, "migration_runner_try_lock", NULL, err);
+    *mine = r && pg_bool(r, 0, 0);
+    PQclear(r);
+    return r ? DS_OK : DS_ERR;
+}
+
+void store_runner_unlock(struct pg_conn *db)
+{
+    struct ds_error err;
+    PQclear(pg_run(db, "migration_runner_unlock", NULL, &err));
 }
 
 ds_status store_run_progress(struct pg_conn *db, int64_t universe, const char *datastore,

@@ -3,10 +3,12 @@
 #define DS_STORE_MIGRATION_RUNS_H
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/error.h"
 #include "pg/pool.h"
+#include "store/entries.h" /* key_list_row_fn */
 
 extern const struct pg_statement migration_runs_statements[];
 
@@ -27,12 +29,24 @@ struct migration_run {
 ds_status store_run_get(struct pg_conn *db, int64_t universe, const char *datastore,
                         struct migration_run *out, struct ds_error *err) DS_MUSTCHECK;
 void migration_run_clear(struct migration_run *run);
-/* Running runs: 0 universe_id, 1 datastore. */
-ds_status store_runs_running(struct pg_conn *db, PGresult **out, struct ds_error *err) DS_MUSTCHECK;
-/* The next entries behind target after the cursor: 0 scope, 1 key. */
+/* A data store whose run is running. The name is borrowed for the callback's duration. */
+struct running_run_row {
+    int64_t universe;
+    const char *datastore;
+};
+typedef bool (*running_run_fn)(const struct running_run_row *row, void *arg); /* false: stop */
+/* Every running run, each passed to fn (stopping when it returns false: 500). */
+ds_status store_runs_running(struct pg_conn *db, running_run_fn fn, void *arg,
+                             struct ds_error *err) DS_MUSTCHECK;
+/* The next entries behind target after the cursor, at most limit, in (scope, key) order,
+ * each passed to fn (row->deleted is always false). */
 ds_status store_run_batch(struct pg_conn *db, int64_t universe, const char *datastore, int target,
-                          const char *after_scope, const char *after_key, int limit, PGresult **out,
-                          struct ds_error *err) DS_MUSTCHECK;
+                          const char *after_scope, const char *after_key, int limit,
+                          key_list_row_fn fn, void *arg, struct ds_error *err) DS_MUSTCHECK;
+/* The cluster-wide runner lock (a session advisory lock): *mine true when this connection
+ * now holds it; release it with store_runner_unlock. */
+ds_status store_runner_try_lock(struct pg_conn *db, bool *mine, struct ds_error *err) DS_MUSTCHECK;
+void store_runner_unlock(struct pg_conn *db);
 /* Adds a batch's counts, moves the cursor, appends errors (JSON array text), finishes. */
 ds_status store_run_progress(struct pg_conn *db, int64_t universe, const char *datastore,
                              int64_t done, int64_t failed, int64_t skipped, const char *scope,
