@@ -137,6 +137,14 @@ static void on_faults_notify(void *arg, PGconn *conn, const char *payload)
         log_warn("cannot reload fault rules: %s", e.message);
 }
 
+/* NOTIFY datastored_runs: an eager migration run started (or the listener reconnected). */
+static void on_runs_notify(void *arg, PGconn *conn, const char *payload)
+{
+    (void)conn;
+    (void)payload;
+    migration_runner_wake(arg);
+}
+
 /* NOTIFY datastored_keys: an API key was created or deleted (or the listener reconnected). */
 static void on_keys_notify(void *arg, PGconn *conn, const char *payload)
 {
@@ -381,11 +389,14 @@ static ds_status process_start(struct process *p, char *err, size_t cap)
     listener_on(&p->listener, "datastored_locks", on_lock_notify, ctx);
     listener_on(&p->listener, "datastored_faults", on_faults_notify, ctx);
     listener_on(&p->listener, "datastored_keys", on_keys_notify, ctx);
-    if (listener_start(&p->listener, conninfo, err, cap) != DS_OK) return DS_ERR;
+    listener_on(&p->listener, "datastored_runs", on_runs_notify, &p->runner);
+    /* The runner before the listener that wakes it (and stopped after it). */
+    if (migration_runner_start(&p->runner, ctx, err, cap) != DS_OK ||
+        listener_start(&p->listener, conninfo, err, cap) != DS_OK)
+        return DS_ERR;
     raise_file_limit(p->cfg->max_connections);
     if (http_server_start(&p->http, ctx, p->cfg->listen, p->threads, err, cap) != DS_OK ||
-        maintenance_start(&p->maint, ctx, err, cap) != DS_OK ||
-        migration_runner_start(&p->runner, ctx, err, cap) != DS_OK)
+        maintenance_start(&p->maint, ctx, err, cap) != DS_OK)
         return DS_ERR;
     const char *colon = strrchr(p->cfg->listen, ':');
     log_info("datastored %s listening on %.*s:%u (database: %s, data dir: %s, %u threads, "
@@ -400,9 +411,9 @@ static ds_status process_start(struct process *p, char *err, size_t cap)
  * that never started). */
 static void process_stop(struct process *p)
 {
-    migration_runner_stop(&p->runner);
     maintenance_stop(&p->maint);
     listener_stop(&p->listener);
+    migration_runner_stop(&p->runner);
     park_stop(&p->park);
     http_server_stop(&p->http);
     faults_destroy(&p->faults);

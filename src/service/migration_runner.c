@@ -15,7 +15,6 @@
 #include "store/migration_runs.h"
 
 #define BATCH 200
-#define IDLE_MS 200
 
 /* A batch of keys to migrate, copied out of the query (names are at most 50 bytes). */
 struct key_batch {
@@ -144,26 +143,21 @@ static bool pass(struct migration_runner *r)
 static void *runner_main(void *arg)
 {
     struct migration_runner *r = arg;
-    bool busy = false;
+    bool busy = true; /* a pass at start: resume runs left by a stopped instance */
     pthread_mutex_lock(&r->mu);
     while (!r->stop) {
-        if (busy) { /* work left: next batch at once */
-            pthread_mutex_unlock(&r->mu);
-            busy = pass(r);
-            pthread_mutex_lock(&r->mu);
-            continue;
+        if (!busy) { /* idle: sleep until woken, or the fallback interval passes */
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += r->ctx->cfg->purge_interval;
+            while (!r->stop && !r->wake &&
+                   pthread_cond_timedwait(&r->cv, &r->mu, &until) != ETIMEDOUT) {
+            }
+            if (r->stop) break;
         }
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += IDLE_MS * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&r->cv, &r->mu, &until);
-        if (r->stop) break;
+        r->wake = false;
         pthread_mutex_unlock(&r->mu);
-        busy = pass(r);
+        busy = pass(r); /* work left: the next batch at once */
         pthread_mutex_lock(&r->mu);
     }
     pthread_mutex_unlock(&r->mu);
@@ -175,6 +169,7 @@ ds_status migration_runner_start(struct migration_runner *r, struct ds_ctx *ctx,
 {
     r->ctx = ctx;
     r->stop = false;
+    r->wake = false;
     pthread_mutex_init(&r->mu, NULL);
     pthread_cond_init(&r->cv, NULL);
     int rc = pthread_create(&r->thread, NULL, runner_main, r);
@@ -197,4 +192,13 @@ void migration_runner_stop(struct migration_runner *r)
     pthread_mutex_destroy(&r->mu);
     pthread_cond_destroy(&r->cv);
     r->running = false;
+}
+
+void migration_runner_wake(struct migration_runner *r)
+{
+    if (!r->running) return;
+    pthread_mutex_lock(&r->mu);
+    r->wake = true;
+    pthread_cond_signal(&r->cv);
+    pthread_mutex_unlock(&r->mu);
 }

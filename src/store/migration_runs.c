@@ -9,15 +9,17 @@
 #define BEHIND "NOT deleted AND schema_version >= 0 AND schema_version < $3"
 
 const struct pg_statement migration_runs_statements[] = {
+    /* Announces the start to every instance's runner (delivered at commit). */
     {"run_start",
-     "INSERT INTO migration_runs (universe_id, datastore, target_version, state, total,"
-     " started_us, updated_us)"
+     "WITH started AS (INSERT INTO migration_runs (universe_id, datastore, target_version,"
+     " state, total, started_us, updated_us)"
      " SELECT $1, $2, $3, 'running', count(*), $4, $4 FROM entries WHERE " RUN " AND " BEHIND
      " ON CONFLICT (universe_id, datastore) DO UPDATE SET"
      " target_version = EXCLUDED.target_version, state = 'running', total = EXCLUDED.total,"
      " done = 0, failed = 0, skipped_locked = 0, cursor_scope = '', cursor_key = '',"
      " errors = '[]', started_us = EXCLUDED.started_us, updated_us = EXCLUDED.updated_us"
-     " WHERE migration_runs.state = 'finished'"},
+     " WHERE migration_runs.state = 'finished' RETURNING 1)"
+     " SELECT pg_notify('datastored_runs', '') FROM started"},
     {"run_get",
      "SELECT target_version, state, total, done, failed, skipped_locked, errors, started_us,"
      " updated_us, cursor_scope, cursor_key FROM migration_runs WHERE " RUN},
