@@ -31,6 +31,8 @@ struct ds_dispatch {
     bool (*replace_success)(struct ds_request *req, unsigned status);
 };
 
+struct meta_cache;
+
 struct ds_ctx {
     const struct ds_config *cfg;      /* effective configuration; borrowed from main */
     struct ds_clock clock;            /* service clock (offset is atomic) */
@@ -44,6 +46,8 @@ struct ds_ctx {
     struct throughput *throughput;    /* per-key limits of the current profile; NULL otherwise */
     struct fault_injector *faults;    /* fault rules (service/faults.c); internally locked */
     struct keyring *keyring;          /* API keys (service/keyring.c); internally locked */
+    struct meta_cache *meta;          /* data store state and chain heads (service/meta_cache.c);
+                                       * internally locked; NULL: read them every time */
     struct metrics *metrics;          /* counters for /metrics (metrics.c); atomics only */
     struct wire_guard *wire;          /* set by http_server_start; its counters are atomics */
     struct pg_supervisor *supervisor; /* embedded PostgreSQL's; NULL with --database-url */

@@ -26,9 +26,11 @@
 #include "service/keyring.h"
 #include "metrics.h"
 #include "service/maintenance.h"
+#include "service/meta_cache.h"
 #include "service/migration_files.h"
 #include "service/migration_runner.h"
 #include "service/throughput.h"
+#include "store/datastores.h" /* META_CHANNEL */
 #include "store/service_state.h"
 #include "store/statements.h"
 
@@ -135,6 +137,14 @@ static void on_faults_notify(void *arg, PGconn *conn, const char *payload)
     struct ds_error e;
     if (faults_reload(ctx->faults, conn, &e) != DS_OK)
         log_warn("cannot reload fault rules: %s", e.message);
+}
+
+/* NOTIFY datastored_meta: a data store's state or _version chain changed ("" after a
+ * reconnect: anything may have). */
+static void on_meta_notify(void *arg, PGconn *conn, const char *payload)
+{
+    (void)conn;
+    meta_cache_invalidate(arg, payload);
 }
 
 /* NOTIFY datastored_runs: an eager migration run started (or the listener reconnected). */
@@ -305,6 +315,7 @@ struct process {
     struct metrics metrics;
     struct budgets budgets;
     struct throughput throughput;
+    struct meta_cache meta;
     unsigned threads;
     size_t conns;
 };
@@ -337,6 +348,8 @@ static void context_init(struct process *p)
     ctx->budgets = &p->budgets;
     throughput_init(&p->throughput);
     if (cfg->profile == PROFILE_CURRENT) ctx->throughput = &p->throughput;
+    meta_cache_init(&p->meta);
+    ctx->meta = &p->meta;
     ctx->cfg = cfg;
     ctx->write_cooldown = config_write_cooldown(cfg);
     clock_init(&ctx->clock, cfg->clock == CLOCK_MODE_VIRTUAL);
@@ -390,6 +403,7 @@ static ds_status process_start(struct process *p, char *err, size_t cap)
     listener_on(&p->listener, "datastored_faults", on_faults_notify, ctx);
     listener_on(&p->listener, "datastored_keys", on_keys_notify, ctx);
     listener_on(&p->listener, "datastored_runs", on_runs_notify, &p->runner);
+    listener_on(&p->listener, META_CHANNEL, on_meta_notify, &p->meta);
     /* The runner before the listener that wakes it (and stopped after it). */
     if (migration_runner_start(&p->runner, ctx, err, cap) != DS_OK ||
         listener_start(&p->listener, conninfo, err, cap) != DS_OK)
@@ -426,6 +440,7 @@ static void process_stop(struct process *p)
     }
     budgets_destroy(&p->budgets);
     throughput_destroy(&p->throughput);
+    meta_cache_destroy(&p->meta);
 }
 
 /* Waits for SIGTERM or SIGINT, then drains in-flight requests. */

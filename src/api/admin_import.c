@@ -440,7 +440,7 @@ void admin_import(struct ds_request *req)
     }
     run.errors = json_object_new_array();
     struct ds_error err;
-    if (!run.errors || import_begin(&run.batch, req->db, &err) != DS_OK) {
+    if (!run.errors || import_begin(&run.batch, req->ctx, req->db, &err) != DS_OK) {
         json_object_put(run.errors);
         reply_fail(req, 503, NULL, "The database is unavailable; retry later.");
         return;

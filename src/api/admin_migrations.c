@@ -91,8 +91,8 @@ void admin_migration_put(struct ds_request *req)
     }
     size_t text_len;
     const char *text = json_doc_text(patch, &text_len); /* the patch's own bytes */
-    ds_status st = migrations_put_step(req->db, req->universe_id, ds, step, text, compatible,
-                                       clock_now_us(&req->ctx->clock), &err);
+    ds_status st = migrations_put_step(req->ctx, req->db, req->universe_id, ds, step, text,
+                                       compatible, clock_now_us(&req->ctx->clock), &err);
     if (st != DS_OK) {
         json_object_put(doc);
         reply_error(req, &err);
@@ -113,7 +113,7 @@ void admin_migration_delete(struct ds_request *req)
     int step = 0;
     if (!name_and_step_or_reply(req, &ds, &step)) return;
     struct ds_error err;
-    if (migrations_delete_step(req->db, req->universe_id, ds, step, &err) != DS_OK)
+    if (migrations_delete_step(req->ctx, req->db, req->universe_id, ds, step, &err) != DS_OK)
         reply_error(req, &err);
     else
         reply_json(req, 200, json_object_new_object());

@@ -45,7 +45,7 @@ void admin_reset(struct ds_request *req)
     struct json_object *out = json_object_new_object();
     if (one) {
         int64_t entries = 0;
-        if (reset_universe(req->db, universe, &entries, &err) != DS_OK) {
+        if (reset_universe(req->ctx, req->db, universe, &entries, &err) != DS_OK) {
             json_object_put(out);
             reply_error(req, &err);
             return;

@@ -62,8 +62,8 @@ static void set_deleted(struct ds_request *req, bool deleted)
     int64_t when = deleted ? clock_now_us(&req->ctx->clock) : -1;
     bool found;
     struct datastore_row row;
-    if (datastores_set_deleted(req->db, req->universe_id, name, when, &found, &row, &err) !=
-        DS_OK) {
+    if (datastores_set_deleted(req->ctx, req->db, req->universe_id, name, when, &found, &row,
+                               &err) != DS_OK) {
         reply_error(req, &err);
         return;
     }

@@ -1,6 +1,9 @@
 /* service/entry_reads.c — see entry_reads.h. */
 #include "service/entry_reads.h"
 
+#include <string.h>
+
+#include "service/datastores.h"
 #include "service/entries.h"
 
 static ds_status refuse(struct admission *refusal)
@@ -13,13 +16,17 @@ static ds_status refuse(struct admission *refusal)
 ds_status entries_get(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
                       bool has_client, int client, struct entry_row *row, struct admission *refusal)
 {
-    enum store_state store;
+    struct meta_cache_value store;
     struct ds_error *err = &refusal->err;
-    if (store_entry_read(db, ref, false, &store, row, NULL, err) != DS_OK) return refuse(refusal);
-    if (store != STORE_ACTIVE) {
+    memset(row, 0, sizeof *row);
+    if (datastores_meta(ctx, db, ref->universe, ref->datastore, &store, err) != DS_OK)
+        return refuse(refusal);
+    if (store.state != STORE_ACTIVE) {
         ds_fail(err, 404, "DatastoreNotFound", "Datastore not found.");
         return refuse(refusal);
     }
+    if (store_entry_get(db, ref, row, err) != DS_OK) return refuse(refusal);
+    row->schema_latest = store.schema_latest;
     if (!row->found || row->deleted) {
         ds_fail(err, 404, "EntryNotFound", "Entry not found in the datastore.");
         return refuse(refusal);

@@ -1,6 +1,8 @@
 /* service/migrations.c — see migrations.h. */
 #include "service/migrations.h"
 
+#include "service/datastores.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,18 +51,22 @@ ds_status migrations_steps(struct pg_conn *db, int64_t universe, const char *dat
     return store_migration_steps(db, universe, datastore, fn, arg, err);
 }
 
-ds_status migrations_put_step(struct pg_conn *db, int64_t universe, const char *datastore, int step,
-                              const char *patch, bool backwards_compatible, int64_t now_us,
-                              struct ds_error *err)
+ds_status migrations_put_step(struct ds_ctx *ctx, struct pg_conn *db, int64_t universe,
+                              const char *datastore, int step, const char *patch,
+                              bool backwards_compatible, int64_t now_us, struct ds_error *err)
 {
-    return store_migration_put(db, universe, datastore, step, patch, backwards_compatible, now_us,
-                               err);
+    ds_status st = store_migration_put(db, universe, datastore, step, patch, backwards_compatible,
+                                       now_us, err);
+    datastores_forget(ctx, universe ? universe : -1, datastore); /* universe 0: every universe */
+    return st;
 }
 
-ds_status migrations_delete_step(struct pg_conn *db, int64_t universe, const char *datastore,
-                                 int step, struct ds_error *err)
+ds_status migrations_delete_step(struct ds_ctx *ctx, struct pg_conn *db, int64_t universe,
+                                 const char *datastore, int step, struct ds_error *err)
 {
-    return store_migration_delete(db, universe, datastore, step, err);
+    ds_status st = store_migration_delete(db, universe, datastore, step, err);
+    datastores_forget(ctx, universe ? universe : -1, datastore);
+    return st;
 }
 
 static bool count_step(const struct migration_step_row *row, void *arg)

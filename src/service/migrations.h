@@ -4,6 +4,7 @@
 #ifndef DS_SERVICE_MIGRATIONS_H
 #define DS_SERVICE_MIGRATIONS_H
 
+#include "context.h"
 #include "core/migrate.h"
 #include "pg/pool.h"
 #include "store/migration_runs.h"
@@ -24,11 +25,13 @@ void migration_chain_free(struct migration_chain *c);
  * chain), and read its progress (out->found false when never run; migration_run_clear). */
 ds_status migrations_steps(struct pg_conn *db, int64_t universe, const char *datastore,
                            migration_step_fn fn, void *arg, struct ds_error *err) DS_MUSTCHECK;
-ds_status migrations_put_step(struct pg_conn *db, int64_t universe, const char *datastore, int step,
-                              const char *patch, bool backwards_compatible, int64_t now_us,
+ds_status migrations_put_step(struct ds_ctx *ctx, struct pg_conn *db, int64_t universe,
+                              const char *datastore, int step, const char *patch,
+                              bool backwards_compatible, int64_t now_us,
                               struct ds_error *err) DS_MUSTCHECK;
-ds_status migrations_delete_step(struct pg_conn *db, int64_t universe, const char *datastore,
-                                 int step, struct ds_error *err) DS_MUSTCHECK;
+ds_status migrations_delete_step(struct ds_ctx *ctx, struct pg_conn *db, int64_t universe,
+                                 const char *datastore, int step,
+                                 struct ds_error *err) DS_MUSTCHECK;
 ds_status migrations_run_start(struct pg_conn *db, int64_t universe, const char *datastore,
                                int64_t now_us, struct ds_error *err) DS_MUSTCHECK;
 ds_status migrations_run_status(struct pg_conn *db, int64_t universe, const char *datastore,

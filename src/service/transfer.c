@@ -2,6 +2,7 @@
 #include "service/transfer.h"
 
 #include "pg/query.h"
+#include "service/datastores.h"
 
 ds_status export_snapshot_begin(struct ds_ctx *ctx, struct export_snapshot *s, struct ds_error *err)
 {
@@ -55,8 +56,10 @@ ds_status export_ordered(struct export_snapshot *s, int64_t universe, const char
                                 err);
 }
 
-ds_status import_begin(struct import_batch *b, struct pg_conn *db, struct ds_error *err)
+ds_status import_begin(struct import_batch *b, struct ds_ctx *ctx, struct pg_conn *db,
+                       struct ds_error *err)
 {
+    b->ctx = ctx;
     b->db = db;
     b->in_batch = 0;
     return pg_command(db, "BEGIN", err);
@@ -74,7 +77,9 @@ static ds_status row_written(struct import_batch *b, ds_status st, struct ds_err
 ds_status import_put_store(struct import_batch *b, int64_t universe, const char *name,
                            int64_t created_us, struct ds_error *err)
 {
-    return row_written(b, store_import_store(b->db, universe, name, created_us, err), err);
+    ds_status st = row_written(b, store_import_store(b->db, universe, name, created_us, err), err);
+    datastores_forget(b->ctx, universe, name); /* it may have been deleted */
+    return st;
 }
 
 ds_status import_put_entry(struct import_batch *b, const struct import_row *r, struct ds_error *err)

@@ -42,10 +42,11 @@ ds_status export_ordered(struct export_snapshot *s, int64_t universe, const char
 
 /* An import in progress on a connection the caller holds. */
 struct import_batch {
+    struct ds_ctx *ctx;
     struct pg_conn *db;
     int in_batch; /* rows written since the last commit */
 };
-ds_status import_begin(struct import_batch *b, struct pg_conn *db,
+ds_status import_begin(struct import_batch *b, struct ds_ctx *ctx, struct pg_conn *db,
                        struct ds_error *err) DS_MUSTCHECK;
 /* Each writes one row (see store/transfer.h), committing every IMPORT_BATCH rows. */
 ds_status import_put_store(struct import_batch *b, int64_t universe, const char *name,

@@ -1,6 +1,8 @@
 /* store/datastores.c — SQL for the datastores table. */
 #include "store/datastores.h"
 
+#include <stdio.h>
+
 #include "pg/query.h"
 
 const struct pg_statement datastores_statements[] = {
@@ -8,12 +10,26 @@ const struct pg_statement datastores_statements[] = {
                         " WHERE universe_id = $1 AND starts_with(name, $2) AND name > $3"
                         "  AND ($4::boolean OR deleted_us IS NULL)"
                         " ORDER BY name LIMIT $5"},
+    /* Both announce the change to every instance's metadata cache (datastored_meta). */
     {"datastore_delete",
-     "UPDATE datastores SET deleted_us = coalesce(deleted_us, $3)"
-     " WHERE universe_id = $1 AND name = $2 RETURNING name, created_us, deleted_us"},
+     "WITH d AS (UPDATE datastores SET deleted_us = coalesce(deleted_us, $3)"
+     " WHERE universe_id = $1 AND name = $2 RETURNING name, created_us, deleted_us)"
+     " SELECT name, created_us, deleted_us, pg_notify('" META_CHANNEL "', $1::text || '/' || $2)"
+     " FROM d"},
     {"datastore_undelete",
-     "UPDATE datastores SET deleted_us = NULL"
-     " WHERE universe_id = $1 AND name = $2 RETURNING name, created_us, deleted_us"},
+     "WITH d AS (UPDATE datastores SET deleted_us = NULL"
+     " WHERE universe_id = $1 AND name = $2 RETURNING name, created_us, deleted_us)"
+     " SELECT name, created_us, deleted_us, pg_notify('" META_CHANNEL "', $1::text || '/' || $2)"
+     " FROM d"},
+    /* State and the head of the _version chain in force (the universe's own, else the
+     * default chain of universe 0). */
+    {"datastore_meta",
+     "SELECT d.name IS NOT NULL, d.deleted_us IS NOT NULL,"
+     " (SELECT coalesce(max(step), 0) FROM datastore_migrations WHERE universe_id ="
+     "  (CASE WHEN EXISTS (SELECT 1 FROM datastore_migrations WHERE universe_id = $1"
+     "   AND datastore = $2) THEN $1 ELSE 0 END) AND datastore = $2)"
+     " FROM (SELECT 1) one LEFT JOIN datastores d ON d.universe_id = $1 AND d.name = $2"},
+    {"meta_announce", "SELECT pg_notify('" META_CHANNEL "', $1)"},
     {"datastore_state",
      "SELECT deleted_us IS NOT NULL FROM datastores WHERE universe_id = $1 AND name = $2"},
     {NULL, NULL},
@@ -79,4 +95,34 @@ ds_status store_datastore_state(struct pg_conn *db, int64_t universe, const char
     *state = PQntuples(r) == 0 ? STORE_ABSENT : pg_bool(r, 0, 0) ? STORE_DELETED : STORE_ACTIVE;
     PQclear(r);
     return DS_OK;
+}
+
+ds_status store_datastore_meta(struct pg_conn *db, int64_t universe, const char *name,
+                               enum store_state *state, int *schema_latest, struct ds_error *err)
+{
+    struct pg_params p;
+    pgp_init(&p);
+    pgp_i64(&p, universe);
+    pgp_text(&p, name);
+    PGresult *r = pg_run(db, "datastore_meta", &p, err);
+    if (!r) return DS_ERR;
+    *state = !pg_bool(r, 0, 0) ? STORE_ABSENT : pg_bool(r, 0, 1) ? STORE_DELETED : STORE_ACTIVE;
+    *schema_latest = (int)pg_i64(r, 0, 2);
+    PQclear(r);
+    return DS_OK;
+}
+
+ds_status store_meta_announce(struct pg_conn *db, int64_t universe, const char *datastore,
+                              struct ds_error *err)
+{
+    char payload[128];
+    if (universe < 0)
+        snprintf(payload, sizeof payload, "*");
+    else
+        snprintf(payload, sizeof payload, "%lld/%s", (long long)universe,
+                 datastore ? datastore : "");
+    struct pg_params p;
+    pgp_init(&p);
+    pgp_text(&p, payload);
+    return pg_exec(db, "meta_announce", &p, err);
 }

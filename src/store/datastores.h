@@ -12,6 +12,11 @@
 
 extern const struct pg_statement datastores_statements[];
 
+/* The channel on which changes to what an instance caches about data stores (state, the
+ * _version chain head) are announced; payload "universe/name", "universe/" (all of the
+ * universe's) or "*" (everything). */
+#define META_CHANNEL "datastored_meta"
+
 /* One data store; name is valid during the callback only. */
 struct datastore_row {
     const char *name;
@@ -36,5 +41,16 @@ ds_status store_datastore_set_deleted(struct pg_conn *db, int64_t universe, cons
 /* Existence and state of one data store. */
 ds_status store_datastore_state(struct pg_conn *db, int64_t universe, const char *name,
                                 enum store_state *state, struct ds_error *err) DS_MUSTCHECK;
+
+/* What an instance caches about a data store: its state and the head of the _version chain
+ * in force (its universe's own chain, else the default chain). */
+ds_status store_datastore_meta(struct pg_conn *db, int64_t universe, const char *name,
+                               enum store_state *state, int *schema_latest,
+                               struct ds_error *err) DS_MUSTCHECK;
+/* Announces on META_CHANNEL that a data store's state or chain changed (datastore NULL: every
+ * data store of the universe; universe < 0: everything), delivered when the caller's
+ * transaction commits (at once outside one). */
+ds_status store_meta_announce(struct pg_conn *db, int64_t universe, const char *datastore,
+                              struct ds_error *err) DS_MUSTCHECK;
 
 #endif

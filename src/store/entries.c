@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pg/query.h"
+#include "store/datastores.h" /* META_CHANNEL */
 
 #define KEY_MATCH "universe_id = $1 AND datastore = $2 AND scope = $3 AND key = $4"
 #define ROW_COLUMNS                                                                                \
@@ -46,9 +47,20 @@
 const struct pg_statement entries_statements[] = {
     {"entry_read", ENTRY_READ("", "")},
     {"entry_read_lock", ENTRY_READ(" FOR UPDATE", " FOR SHARE")},
+    /* A new data store is announced (at commit) to every instance's metadata cache. */
     {"datastore_ensure",
-     "INSERT INTO datastores (universe_id, name, created_us) VALUES ($1, $2, $3)"
-     " ON CONFLICT (universe_id, name) DO NOTHING"},
+     "WITH ins AS (INSERT INTO datastores (universe_id, name, created_us) VALUES ($1, $2, $3)"
+     " ON CONFLICT (universe_id, name) DO NOTHING RETURNING 1)"
+     " SELECT pg_notify('" META_CHANNEL "', $1::text || '/' || $2) FROM ins"},
+    /* A Get: the entry and its lock; the data store's state and chain come from the
+     * instance's metadata cache. */
+    {"entry_get",
+     "SELECT e.created_us, e.version_seq, e.version_us, e.version_hour_first, e.deleted,"
+     " e.value, e.value_md5, e.content_length, e.user_ids, e.attributes, e.schema_version,"
+     " l.owner, l.token, l.expires_us, l.released FROM entries e"
+     " LEFT JOIN entry_locks l ON l.universe_id = $1 AND l.datastore = $2 AND l.scope = $3"
+     "  AND l.key = $4"
+     " WHERE e.universe_id = $1 AND e.datastore = $2 AND e.scope = $3 AND e.key = $4"},
     {"entry_insert",
      "INSERT INTO entries (universe_id, datastore, scope, key, created_us, version_seq,"
      " version_us, version_hour_first, deleted, value, value_md5, content_length, user_ids,"
@@ -175,6 +187,24 @@ ds_status store_entry_read(struct pg_conn *db, const struct entry_ref *ref, bool
     row->lock.token = pg_i64(r, 0, 4);
     row->lock.expires_us = pg_i64(r, 0, 5);
     row->lock.released = pg_bool(r, 0, 6);
+    return DS_OK;
+}
+
+ds_status store_entry_get(struct pg_conn *db, const struct entry_ref *ref, struct entry_row *row,
+                          struct ds_error *err)
+{
+    struct pg_params p;
+    store_key_params(&p, ref);
+    PGresult *r = pg_run(db, "entry_get", &p, err);
+    memset(row, 0, sizeof *row);
+    if (!r) return DS_ERR;
+    fill_row(row, r, 0);
+    bool locked = row->found && !pg_null(r, 0, 11);
+    row->lock.exists = locked;
+    row->lock.owner = locked ? pg_str(r, 0, 11) : NULL;
+    row->lock.token = locked ? pg_i64(r, 0, 12) : 0;
+    row->lock.expires_us = locked ? pg_i64(r, 0, 13) : 0;
+    row->lock.released = locked && pg_bool(r, 0, 14);
     return DS_OK;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pg/query.h"
+#include "store/datastores.h" /* store_meta_announce */
 
 #define CHAIN "universe_id = $1 AND datastore = $2"
 #define IN_FORCE                                                                                   \
@@ -125,6 +126,7 @@ ds_status store_migration_put(struct pg_conn *db, int64_t universe, const char *
         pgp_i64(&p, now_us);
         st = pg_exec(db, "migration_upsert", &p, err);
     }
+    if (st == DS_OK) st = store_meta_announce(db, universe ? universe : -1, datastore, err);
     return end_chain(db, st, err);
 }
 
@@ -152,6 +154,7 @@ ds_status store_migration_delete(struct pg_conn *db, int64_t universe, const cha
         pgp_i64(&p, step);
         st = pg_exec(db, "migration_delete", &p, err);
     }
+    if (st == DS_OK) st = store_meta_announce(db, universe ? universe : -1, datastore, err);
     return end_chain(db, st, err);
 }
 

@@ -2,6 +2,7 @@
 #include "store/transfer.h"
 
 #include "pg/query.h"
+#include "store/datastores.h" /* store_meta_announce */
 
 #define ENTRY_COLUMNS                                                                              \
     "universe_id, datastore, scope, key, created_us, version_seq, version_us,"                     \
@@ -192,7 +193,8 @@ ds_status store_import_store(struct pg_conn *db, int64_t universe, const char *n
     pgp_i64(&p, universe);
     pgp_text(&p, name);
     pgp_i64(&p, created_us);
-    return pg_exec(db, "xfer_put_store", &p, err);
+    if (pg_exec(db, "xfer_put_store", &p, err) != DS_OK) return DS_ERR;
+    return store_meta_announce(db, universe, name, err);
 }
 
 static void row_params(struct pg_params *p, const struct import_row *r)
@@ -263,6 +265,7 @@ ds_status store_reset_universe(struct pg_conn *db, int64_t universe, int64_t *en
     PQclear(r);
     for (size_t i = 0; st == DS_OK && i < sizeof steps / sizeof steps[0]; i++)
         st = pg_exec(db, steps[i], &p, err);
+    if (st == DS_OK) st = store_meta_announce(db, universe, NULL, err);
     if (st == DS_OK) return pg_command(db, "COMMIT", err);
     pg_rollback(db);
     return st;
@@ -276,6 +279,7 @@ ds_status store_reset_all(struct pg_conn *db, struct ds_error *err)
                               " entry_locks, datastore_migrations, migration_runs, fault_rules",
                               err);
     if (st == DS_OK) st = pg_exec(db, "reset_faults", NULL, err);
+    if (st == DS_OK) st = store_meta_announce(db, -1, NULL, err);
     if (st == DS_OK) return pg_command(db, "COMMIT", err);
     pg_rollback(db);
     return st;

@@ -79,6 +79,7 @@ Suite *concurrency_suite(void);
 Suite *ordered_suite(void);
 Suite *rules_suite(void);
 Suite *locks_suite(void);
+Suite *cache_suite(void);
 Suite *migrations_suite(void);
 Suite *faults_suite(void);
 Suite *auth_suite(void);

@@ -17,6 +17,7 @@ int main(void)
     srunner_add_suite(sr, ordered_suite());
     srunner_add_suite(sr, rules_suite());
     srunner_add_suite(sr, locks_suite());
+    srunner_add_suite(sr, cache_suite());
     srunner_add_suite(sr, migrations_suite());
     srunner_add_suite(sr, faults_suite());
     srunner_add_suite(sr, auth_suite());
