@@ -139,6 +139,7 @@ void pg_pool_release(struct pg_pool *pool, struct pg_conn *c)
         PQclear(r);
     }
     if (c->conn && PQstatus(c->conn) != CONNECTION_OK) c->ready = false;
+    c->begin_next = c->commit_next = c->committed = false;
     pthread_mutex_lock(&pool->mu);
     DS_ASSERT(pool->n_free < pool->size); /* not released twice */
     pool->free_stack[pool->n_free++] = (size_t)(c - pool->conns);

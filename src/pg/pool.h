@@ -25,6 +25,9 @@ struct pg_conn {
     PGconn *conn;         /* NULL until first connect */
     bool ready;           /* connected, statements prepared */
     struct pg_pool *pool; /* owner (its error counter); NULL for standalone connections */
+    /* Commands to send in the same network round trip as the next statement (pg_query.h:
+     * pg_begin_with_next, pg_commit_with_next); committed: that COMMIT succeeded. */
+    bool begin_next, commit_next, committed;
 };
 
 struct pg_pool {

@@ -78,9 +78,105 @@ static void map_error(struct pg_conn *c, PGresult *r, const char *what, struct d
     }
 }
 
+void pg_begin_with_next(struct pg_conn *c)
+{
+    c->begin_next = true;
+}
+
+void pg_commit_with_next(struct pg_conn *c)
+{
+    c->commit_next = true;
+    c->committed = false;
+}
+
+bool pg_committed(struct pg_conn *c)
+{
+    bool done = c->committed;
+    c->committed = false;
+    return done;
+}
+
+/* The results of one pipelined command, up to the NULL that ends them: the first (the
+ * caller's; NULL when the connection broke) and *ok whether it succeeded. */
+static PGresult *command_result(PGconn *conn, bool *ok)
+{
+    PGresult *first = NULL, *r;
+    while ((r = PQgetResult(conn))) {
+        if (!first)
+            first = r;
+        else
+            PQclear(r);
+    }
+    ExecStatusType st = first ? PQresultStatus(first) : PGRES_FATAL_ERROR;
+    *ok = st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
+    return first;
+}
+
+/* pg_run with BEGIN before and/or COMMIT after the statement, in one pipeline and one Sync:
+ * one round trip. After an error the rest of the pipeline is skipped by the server. */
+static PGresult *run_pipelined(struct pg_conn *c, const char *statement, const struct pg_params *p,
+                               struct ds_error *err)
+{
+    bool begin = c->begin_next, commit = c->commit_next;
+    c->begin_next = c->commit_next = false;
+    PGconn *conn = c->conn;
+    bool sent = PQenterPipelineMode(conn) &&
+                (!begin || PQsendQueryParams(conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0)) &&
+                PQsendQueryPrepared(conn, statement, p ? p->n : 0, p ? p->values : NULL,
+                                    p ? p->lengths : NULL, p ? p->formats : NULL, 0) &&
+                (!commit || PQsendQueryParams(conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0)) &&
+                PQpipelineSync(conn);
+    PGresult *failed = NULL, *result = NULL, *r = NULL;
+    const char *what = statement;
+    bool ok = sent, step_ok;
+    if (sent && begin) {
+        r = command_result(conn, &step_ok);
+        if (!step_ok) {
+            failed = r;
+            what = "BEGIN";
+            ok = false;
+        } else {
+            PQclear(r);
+        }
+    }
+    if (sent) {
+        result = command_result(conn, &step_ok);
+        if (ok && !step_ok) {
+            failed = result;
+            result = NULL;
+            ok = false;
+        } else if (!step_ok) {
+            PQclear(result); /* skipped after the BEGIN failed */
+            result = NULL;
+        }
+    }
+    if (sent && commit) {
+        r = command_result(conn, &step_ok);
+        if (ok && !step_ok) {
+            failed = r;
+            what = "COMMIT";
+            ok = false;
+        } else {
+            PQclear(r);
+        }
+        c->committed = ok;
+    }
+    /* The Sync's own result ends the pipeline (none arrives on a broken connection). */
+    while (sent && (r = PQgetResult(conn)) && PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+        PQclear(r);
+    if (sent) PQclear(r);
+    if (!PQexitPipelineMode(conn)) c->ready = false; /* out of step: reconnect */
+    if (ok) return result;
+    map_error(c, failed, what, err);
+    PQclear(failed);
+    PQclear(result);
+    return NULL;
+}
+
 PGresult *pg_run(struct pg_conn *c, const char *statement, const struct pg_params *p,
                  struct ds_error *err)
 {
+    if (c->begin_next || c->commit_next) return run_pipelined(c, statement, p, err);
     PGresult *r = PQexecPrepared(c->conn, statement, p ? p->n : 0, p ? p->values : NULL,
                                  p ? p->lengths : NULL, p ? p->formats : NULL, 0);
     ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;

@@ -39,6 +39,15 @@ ds_status pg_exec(struct pg_conn *c, const char *statement, const struct pg_para
 /* Runs a parameterless command such as BEGIN or COMMIT. */
 ds_status pg_command(struct pg_conn *c, const char *sql, struct ds_error *err) DS_MUSTCHECK;
 
+/* One network round trip instead of several: the next pg_run (or pg_exec) on c is sent in
+ * one libpq pipeline with BEGIN before it (pg_begin_with_next) and/or COMMIT after it
+ * (pg_commit_with_next). A failure of any of them fails that call (and the transaction is
+ * left for the caller to roll back, as after any failed statement); pg_committed says
+ * whether the COMMIT ran, and resets it. */
+void pg_begin_with_next(struct pg_conn *c);
+void pg_commit_with_next(struct pg_conn *c);
+bool pg_committed(struct pg_conn *c);
+
 /* Rolls back the open transaction; a failure marks the connection for reset. */
 void pg_rollback(struct pg_conn *c);
 

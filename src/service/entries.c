@@ -214,11 +214,13 @@ static ds_status write_allowed(struct ds_ctx *ctx, const struct write_spec *spec
 }
 
 /* Stores out as the key's next version after row (creating the data store and the key when
- * they are new). *retry: a concurrent transaction created the key first. */
+ * they are new). commit: the final statement carries the transaction's COMMIT in the same
+ * round trip. *retry: a concurrent transaction created the key first. */
 static ds_status store_next_version(struct ds_ctx *ctx, struct pg_conn *db,
                                     const struct entry_ref *ref, const struct entry_row *row,
                                     enum store_state store, int64_t now, int schema_version,
-                                    struct write_outcome *out, bool *retry, struct ds_error *err)
+                                    bool commit, struct write_outcome *out, bool *retry,
+                                    struct ds_error *err)
 {
     struct version_prev prev = {row->found, row->version_seq, row->version_us, row->hour_first};
     struct version_step step;
@@ -238,11 +240,13 @@ static ds_status store_next_version(struct ds_ctx *ctx, struct pg_conn *db,
     };
     ds_status st = DS_OK;
     if (row->found) {
+        if (commit) pg_commit_with_next(db);
         st = store_entry_update(db, ref, &w, step.keep_previous, err);
     } else {
         if (store == STORE_ABSENT)
             st = store_datastore_ensure(db, ref->universe, ref->datastore, step.version_us, err);
         bool inserted = false;
+        if (st == DS_OK && commit) pg_commit_with_next(db);
         if (st == DS_OK) st = store_entry_insert(db, ref, &w, &inserted, err);
         if (st == DS_OK && !inserted) {
             *retry = true;
@@ -258,9 +262,11 @@ static ds_status store_next_version(struct ds_ctx *ctx, struct pg_conn *db,
     return DS_OK;
 }
 
+/* The write inside a transaction; own_tx: the transaction is ours, so its COMMIT may go in
+ * the same round trip as the final statement (see pg_commit_with_next). */
 static ds_status write_in_tx(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
-                             const struct write_spec *spec, struct write_outcome *out, bool *retry,
-                             struct ds_error *err)
+                             const struct write_spec *spec, bool own_tx, struct write_outcome *out,
+                             bool *retry, struct ds_error *err)
 {
     enum store_state store;
     struct entry_row row;
@@ -286,7 +292,8 @@ static ds_status write_in_tx(struct ds_ctx *ctx, struct pg_conn *db, const struc
     int schema_version = -1;
     if ((st = migrate_outcome(db, ref, spec, row.schema_latest, out, &schema_version, err)) ==
         DS_OK)
-        st = store_next_version(ctx, db, ref, &row, store, now, schema_version, out, retry, err);
+        st = store_next_version(ctx, db, ref, &row, store, now, schema_version, own_tx, out, retry,
+                                err);
 done:
     entry_row_clear(&row);
     return st;
@@ -298,11 +305,12 @@ static ds_status attempt(struct ds_ctx *ctx, struct pg_conn *db, const struct en
                          struct ds_error *err)
 {
     *retry = false;
-    if (pg_command(db, "BEGIN", err) != DS_OK) return DS_ERR;
-    ds_status st = write_in_tx(ctx, db, ref, spec, out, retry, err);
-    if (st == DS_OK && out->changed)
+    pg_begin_with_next(db); /* sent with the read: one round trip */
+    ds_status st = write_in_tx(ctx, db, ref, spec, true, out, retry, err);
+    bool committed = pg_committed(db); /* sent with the write */
+    if (st == DS_OK && out->changed && !committed)
         st = pg_command(db, "COMMIT", err);
-    else
+    else if (st != DS_OK || !out->changed)
         pg_rollback(db);
     if (st == DS_OK && out->changed && out->migrated) metrics_migration(ctx->metrics);
     return st;
@@ -314,7 +322,7 @@ ds_status entries_write_in_transaction(struct ds_ctx *ctx, struct pg_conn *db,
 {
     bool retry;
     memset(out, 0, sizeof *out);
-    ds_status st = write_in_tx(ctx, db, ref, spec, out, &retry, err);
+    ds_status st = write_in_tx(ctx, db, ref, spec, false, out, &retry, err);
     if (st == DS_OK && out->changed && out->migrated) metrics_migration(ctx->metrics);
     if (st != DS_OK) {
         write_outcome_free(out);

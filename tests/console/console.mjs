@@ -59,13 +59,13 @@ try {
   await page.fill('input[name="prefix"]', "user_2");
   await page.click('#key-search button');
   await page.waitForFunction(() => document.querySelectorAll("#keys tr").length === 1 &&
-    document.querySelector("#keys").textContent.includes("user_2"));
+    (document.querySelector("#keys")?.textContent ?? "").includes("user_2"));
   await page.fill('input[name="prefix"]', "");
   await page.click('#key-search button');
   await page.waitForSelector('a[href$="/e/global/user_1"]');
   await shot("keys");
   await page.click('a[href$="/e/global/user_1"]');
-  await page.waitForFunction(() => document.querySelector("#entry-value").textContent.includes('"coins": 15'));
+  await page.waitForFunction(() => (document.querySelector("#entry-value")?.textContent ?? "").includes('"coins": 15'));
   await page.waitForFunction(() => document.querySelectorAll("#versions li").length === 2);
   const meta = await page.textContent("#entry-meta");
   check(meta.includes("users/269323") && meta.includes('"tier": "gold"'), `entry metadata: ${meta}`);
@@ -83,23 +83,23 @@ try {
   await page.fill('input[name="datastore"]', "Players");
   await page.fill('input[name="status"]', "503");
   await page.click('#fault-form button.primary');
-  await page.waitForFunction(() => /Rule \d+ is in force/.test(document.querySelector("#status").textContent));
+  await page.waitForFunction(() => /Rule \d+ is in force/.test((document.querySelector("#status")?.textContent ?? "")));
   const faulted = await fetch(`${v1}?datastoreName=Players&entryKey=user_1`);
   check(faulted.status === 503 && faulted.headers.get("x-datastored-fault"), `the rule fired: ${faulted.status}`);
-  await page.waitForFunction((u) => document.querySelector("#fault-events").textContent.includes(`${u} / Players`),
+  await page.waitForFunction((u) => (document.querySelector("#fault-events")?.textContent ?? "").includes(`${u} / Players`),
     universe, { timeout: 10000 });
   await page.waitForFunction(() => /\b1\b/.test(document.querySelector("#fault-rules td:nth-child(5)")?.textContent || ""));
   await shot("faults");
   await page.click("#fault-rules button.danger");
-  await page.waitForFunction(() => document.querySelector("#fault-rules").textContent.includes("No rules"));
+  await page.waitForFunction(() => (document.querySelector("#fault-rules")?.textContent ?? "").includes("No rules"));
 
   // Clock: the virtual clock moves by exactly what it is told.
   await page.goto(`${base}/ui#/clock`);
-  await page.waitForFunction(() => document.querySelector("#clock-time").textContent.length > 0);
+  await page.waitForFunction(() => (document.querySelector("#clock-time")?.textContent ?? "").length > 0);
   const before = Date.parse(await page.textContent("#clock-time"));
   await page.fill('#clock-advance input[name="seconds"]', "60");
   await page.click("#clock-advance button");
-  await page.waitForFunction((b) => Date.parse(document.querySelector("#clock-time").textContent) !== b, before);
+  await page.waitForFunction((b) => Date.parse((document.querySelector("#clock-time")?.textContent ?? "")) !== b, before);
   const after = Date.parse(await page.textContent("#clock-time"));
   check(after - before === 60000, `the clock moved ${after - before} ms`);
   check((await page.textContent("#config")).includes("--clock"), "the configuration is listed");
@@ -109,7 +109,7 @@ try {
   await page.goto(`${base}/ui#/u/${universe}/od/Board`);
   await page.waitForFunction(() => document.querySelectorAll("#board tr").length === 10);
   await page.click("#board-next");
-  await page.waitForFunction(() => document.querySelector("#board-page").textContent === "page 2");
+  await page.waitForFunction(() => (document.querySelector("#board-page")?.textContent ?? "") === "page 2");
   const rows = await page.$$eval("#board tr", (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
   check(rows.length === 10 && rows[0][0] === "11" && rows[0][1] === "p14" && rows[0][2] === "140",
     `leaderboard page 2: ${JSON.stringify(rows[0])}`);
@@ -126,7 +126,7 @@ try {
   await page.goto(`${base}/ui#/metrics`);
   // Three samples: two rates per chart.
   await page.waitForFunction(() => (document.querySelector("#charts polyline")?.getAttribute("points") || "")
-    .split(" ").length >= 2 && document.querySelector("#charts text").textContent.includes("req/s"), null, { timeout: 15000 });
+    .split(" ").length >= 2 && (document.querySelector("#charts text")?.textContent ?? "").includes("req/s"), null, { timeout: 15000 });
   await page.waitForTimeout(4500);
   check((await page.$$("#charts svg")).length === 5, "five charts");
   check((await page.textContent("#by-op")).includes("v1"), "requests by family");
@@ -153,7 +153,7 @@ try {
     const failures = [];
     kpage.on("response", (r) => { if (r.status() >= 400) failures.push(r.status()); });
     await kpage.goto(`${keyed}/ui`);
-    await kpage.waitForFunction(() => document.querySelector("#status").textContent.includes("wants a key"));
+    await kpage.waitForFunction(() => (document.querySelector("#status")?.textContent ?? "").includes("wants a key"));
     check(await kpage.$$eval("#universes a", (as) => as.length) === 0, "keyed server: no data before the keys");
     check(!(await kpage.textContent("#clock-badge")), "keyed server: no admin data (clock) before the keys");
     await kpage.click("#keys-button");
