@@ -150,17 +150,23 @@ static const char *current_store(const struct export_stream *x)
     return x->stores.names[x->store_i];
 }
 
+/* Counts a row of the page and starts its object: {"scope":…,"key":… */
+static void open_entry(struct export_stream *x, const char *scope, const char *key)
+{
+    x->page_rows++;
+    puts_(x, x->first_entry ? "{\"scope\":" : ",{\"scope\":");
+    x->first_entry = false;
+    put_string(x, scope);
+    put_member(x, "key");
+    put_string(x, key);
+}
+
 static bool put_entry(const struct export_entry_row *e, void *arg)
 {
     struct export_stream *x = arg;
-    x->page_rows++;
     char version[VERSIONID_LEN + 1];
     versionid_format(e->created_us, e->version_seq, e->version_us, version);
-    puts_(x, x->first_entry ? "{\"scope\":" : ",{\"scope\":");
-    x->first_entry = false;
-    put_string(x, e->scope);
-    put_member(x, "key");
-    put_string(x, e->key);
+    open_entry(x, e->scope, e->key);
     put_member(x, "createdTime");
     put_time(x, e->created_us);
     put_member(x, "version");
@@ -193,12 +199,7 @@ static bool put_entry(const struct export_entry_row *e, void *arg)
 static bool put_ordered_entry(const struct export_ordered_row *e, void *arg)
 {
     struct export_stream *x = arg;
-    x->page_rows++;
-    puts_(x, x->first_entry ? "{\"scope\":" : ",{\"scope\":");
-    x->first_entry = false;
-    put_string(x, e->scope);
-    put_member(x, "key");
-    put_string(x, e->key);
+    open_entry(x, e->scope, e->key);
     put_member(x, "value");
     puts_(x, e->value);
     puts_(x, "}");

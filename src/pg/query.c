@@ -208,6 +208,12 @@ ds_status pg_command(struct pg_conn *c, const char *sql, struct ds_error *err)
     return DS_ERR;
 }
 
+ds_status pg_rows_done(PGresult *r, bool more, struct ds_error *err)
+{
+    PQclear(r);
+    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
+}
+
 void pg_rollback(struct pg_conn *c)
 {
     PGresult *r = PQexec(c->conn, "ROLLBACK");

@@ -48,6 +48,10 @@ void pg_begin_with_next(struct pg_conn *c);
 void pg_commit_with_next(struct pg_conn *c);
 bool pg_committed(struct pg_conn *c);
 
+/* Ends a read whose rows went to a callback: clears r; more false (the callback stopped, out
+ * of memory) is a 500. */
+ds_status pg_rows_done(PGresult *r, bool more, struct ds_error *err) DS_MUSTCHECK;
+
 /* Rolls back the open transaction; a failure marks the connection for reset. */
 void pg_rollback(struct pg_conn *c);
 

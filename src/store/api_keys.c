@@ -57,6 +57,5 @@ ds_status store_api_keys_each(PGconn *conn, api_key_row_fn fn, void *arg, struct
                                   pg_str(r, i, 3), pg_i64(r, i, 4)};
         more = fn(&row, arg);
     }
-    PQclear(r);
-    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
+    return pg_rows_done(r, more, err);
 }

@@ -59,8 +59,7 @@ ds_status store_datastores_list(struct pg_conn *db, int64_t universe, const char
         struct datastore_row row = row_at(r, i);
         more = fn(&row, arg);
     }
-    PQclear(r);
-    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
+    return pg_rows_done(r, more, err);
 }
 
 ds_status store_datastore_set_deleted(struct pg_conn *db, int64_t universe, const char *name,

@@ -320,8 +320,7 @@ ds_status store_versions_list(struct pg_conn *db, const struct entry_ref *ref, i
                                        pg_bool(r, i, 2), pg_i64(r, i, 3)};
         more = fn(&row, arg);
     }
-    PQclear(r);
-    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
+    return pg_rows_done(r, more, err);
 }
 
 ds_status store_entries_list(struct pg_conn *db, int64_t universe, const char *datastore,
@@ -351,6 +350,5 @@ ds_status store_entries_list(struct pg_conn *db, int64_t universe, const char *d
         struct key_list_row row = {PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), pg_bool(r, i, 2)};
         more = fn(&row, arg);
     }
-    PQclear(r);
-    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
+    return pg_rows_done(r, more, err);
 }

@@ -82,13 +82,6 @@ void migration_run_clear(struct migration_run *run)
     memset(run, 0, sizeof *run);
 }
 
-/* The end of a read whose rows went to a callback: more false means the callback stopped. */
-static ds_status rows_done(PGresult *r, bool more, struct ds_error *err)
-{
-    PQclear(r);
-    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
-}
-
 ds_status store_runs_running(struct pg_conn *db, running_run_fn fn, void *arg, struct ds_error *err)
 {
     PGresult *r = pg_run(db, "runs_running", NULL, err);
@@ -98,7 +91,7 @@ ds_status store_runs_running(struct pg_conn *db, running_run_fn fn, void *arg, s
         struct running_run_row row = {pg_i64(r, i, 0), pg_str(r, i, 1)};
         more = fn(&row, arg);
     }
-    return rows_done(r, more, err);
+    return pg_rows_done(r, more, err);
 }
 
 ds_status store_run_batch(struct pg_conn *db, int64_t universe, const char *datastore, int target,
@@ -120,7 +113,7 @@ ds_status store_run_batch(struct pg_conn *db, int64_t universe, const char *data
         struct key_list_row row = {pg_str(r, i, 0), pg_str(r, i, 1), false};
         more = fn(&row, arg);
     }
-    return rows_done(r, more, err);
+    return pg_rows_done(r, more, err);
 }
 
 ds_status store_runner_try_lock(struct pg_conn *db, bool *mine, struct ds_error *err)

@@ -52,8 +52,7 @@ ds_status store_migration_steps(struct pg_conn *db, int64_t universe, const char
                                          pg_bool(r, i, 2), pg_bool(r, i, 3)};
         more = fn(&row, arg);
     }
-    PQclear(r);
-    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
+    return pg_rows_done(r, more, err);
 }
 
 /* BEGIN; lock the chain; read the latest step, whether step is applied and whether it

@@ -159,6 +159,5 @@ ds_status store_ordered_list(struct pg_conn *db, int64_t universe, const char *d
         struct ordered_row row = {PQgetvalue(r, i, 0), pg_i64(r, i, 1)};
         more = fn(&row, arg);
     }
-    PQclear(r);
-    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
+    return pg_rows_done(r, more, err);
 }

@@ -94,13 +94,6 @@ static PGresult *by_store(struct pg_conn *db, const char *stmt, int64_t universe
     return pg_run(db, stmt, &p, err);
 }
 
-/* The end of a read whose rows went to a callback: more false means the callback stopped. */
-static ds_status rows_done(PGresult *r, bool more, struct ds_error *err)
-{
-    PQclear(r);
-    return more ? DS_OK : ds_fail(err, 500, NULL, "Out of memory.");
-}
-
 ds_status store_export_stores(struct pg_conn *db, int64_t universe, const char *datastore,
                               export_store_fn fn, void *arg, struct ds_error *err)
 {
@@ -111,7 +104,7 @@ ds_status store_export_stores(struct pg_conn *db, int64_t universe, const char *
         struct export_store_row row = {pg_str(r, i, 0), pg_i64(r, i, 1)};
         more = fn(&row, arg);
     }
-    return rows_done(r, more, err);
+    return pg_rows_done(r, more, err);
 }
 
 ds_status store_export_ordered_stores(struct pg_conn *db, int64_t universe, const char *datastore,
@@ -124,7 +117,7 @@ ds_status store_export_ordered_stores(struct pg_conn *db, int64_t universe, cons
         struct export_store_row row = {pg_str(r, i, 0), 0};
         more = fn(&row, arg);
     }
-    return rows_done(r, more, err);
+    return pg_rows_done(r, more, err);
 }
 
 ds_status store_export_entries(struct pg_conn *db, int64_t universe, const char *datastore,
@@ -140,7 +133,7 @@ ds_status store_export_entries(struct pg_conn *db, int64_t universe, const char 
                                        pg_len(r, i, 5), pg_str(r, i, 6), pg_str(r, i, 7)};
         more = fn(&row, arg);
     }
-    return rows_done(r, more, err);
+    return pg_rows_done(r, more, err);
 }
 
 ds_status store_export_versions(struct pg_conn *db, int64_t universe, const char *datastore,
@@ -168,7 +161,7 @@ ds_status store_export_versions(struct pg_conn *db, int64_t universe, const char
                                          pg_str(r, i, 5)};
         more = fn(&row, arg);
     }
-    return rows_done(r, more, err);
+    return pg_rows_done(r, more, err);
 }
 
 ds_status store_export_ordered(struct pg_conn *db, int64_t universe, const char *datastore,
@@ -182,7 +175,7 @@ ds_status store_export_ordered(struct pg_conn *db, int64_t universe, const char 
         struct export_ordered_row row = {pg_str(r, i, 0), pg_str(r, i, 1), pg_str(r, i, 2)};
         more = fn(&row, arg);
     }
-    return rows_done(r, more, err);
+    return pg_rows_done(r, more, err);
 }
 
 ds_status store_import_store(struct pg_conn *db, int64_t universe, const char *name,
