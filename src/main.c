@@ -30,7 +30,8 @@
 #include "service/migration_files.h"
 #include "service/migration_runner.h"
 #include "service/throughput.h"
-#include "store/datastores.h" /* META_CHANNEL */
+#include "store/datastores.h"     /* META_CHANNEL */
+#include "store/migration_runs.h" /* RUNS_CHANNEL */
 #include "store/service_state.h"
 #include "store/statements.h"
 
@@ -402,7 +403,7 @@ static ds_status process_start(struct process *p, char *err, size_t cap)
     listener_on(&p->listener, "datastored_locks", on_lock_notify, ctx);
     listener_on(&p->listener, "datastored_faults", on_faults_notify, ctx);
     listener_on(&p->listener, "datastored_keys", on_keys_notify, ctx);
-    listener_on(&p->listener, "datastored_runs", on_runs_notify, &p->runner);
+    listener_on(&p->listener, RUNS_CHANNEL, on_runs_notify, &p->runner);
     listener_on(&p->listener, META_CHANNEL, on_meta_notify, &p->meta);
     /* The runner before the listener that wakes it (and stopped after it). */
     if (migration_runner_start(&p->runner, ctx, err, cap) != DS_OK ||

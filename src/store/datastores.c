@@ -10,17 +10,12 @@ const struct pg_statement datastores_statements[] = {
                         " WHERE universe_id = $1 AND starts_with(name, $2) AND name > $3"
                         "  AND ($4::boolean OR deleted_us IS NULL)"
                         " ORDER BY name LIMIT $5"},
-    /* Both announce the change to every instance's metadata cache (datastored_meta). */
     {"datastore_delete",
-     "WITH d AS (UPDATE datastores SET deleted_us = coalesce(deleted_us, $3)"
-     " WHERE universe_id = $1 AND name = $2 RETURNING name, created_us, deleted_us)"
-     " SELECT name, created_us, deleted_us, pg_notify('" META_CHANNEL "', $1::text || '/' || $2)"
-     " FROM d"},
+     "UPDATE datastores SET deleted_us = coalesce(deleted_us, $3)"
+     " WHERE universe_id = $1 AND name = $2 RETURNING name, created_us, deleted_us"},
     {"datastore_undelete",
-     "WITH d AS (UPDATE datastores SET deleted_us = NULL"
-     " WHERE universe_id = $1 AND name = $2 RETURNING name, created_us, deleted_us)"
-     " SELECT name, created_us, deleted_us, pg_notify('" META_CHANNEL "', $1::text || '/' || $2)"
-     " FROM d"},
+     "UPDATE datastores SET deleted_us = NULL"
+     " WHERE universe_id = $1 AND name = $2 RETURNING name, created_us, deleted_us"},
     /* State and the head of the _version chain in force (the universe's own, else the
      * default chain of universe 0). */
     {"datastore_meta",
@@ -29,7 +24,9 @@ const struct pg_statement datastores_statements[] = {
      "  (CASE WHEN EXISTS (SELECT 1 FROM datastore_migrations WHERE universe_id = $1"
      "   AND datastore = $2) THEN $1 ELSE 0 END) AND datastore = $2)"
      " FROM (SELECT 1) one LEFT JOIN datastores d ON d.universe_id = $1 AND d.name = $2"},
-    {"meta_announce", "SELECT pg_notify('" META_CHANNEL "', $1)"},
+    /* Its own statement, touching no table: on Citus a pg_notify inside a statement on a
+     * distributed table would run on the worker, where no instance listens. */
+    {"announce", "SELECT pg_notify($1, $2)"},
     {"datastore_state",
      "SELECT deleted_us IS NOT NULL FROM datastores WHERE universe_id = $1 AND name = $2"},
     {NULL, NULL},
@@ -71,15 +68,20 @@ ds_status store_datastore_set_deleted(struct pg_conn *db, int64_t universe, cons
     pgp_i64(&p, universe);
     pgp_text(&p, name);
     if (now_us >= 0) pgp_i64(&p, now_us);
+    /* The change and its announcement in one transaction. */
+    if (pg_command(db, "BEGIN", err) != DS_OK) return DS_ERR;
     PGresult *r = pg_run(db, now_us >= 0 ? "datastore_delete" : "datastore_undelete", &p, err);
-    if (!r) return DS_ERR;
-    *found = PQntuples(r) == 1;
+    ds_status st = r ? DS_OK : DS_ERR;
+    *found = r && PQntuples(r) == 1;
     if (*found) {
         *out = row_at(r, 0);
         out->name = name;
+        st = store_meta_announce(db, universe, name, err);
     }
     PQclear(r);
-    return DS_OK;
+    if (st == DS_OK) return pg_command(db, "COMMIT", err);
+    pg_rollback(db);
+    return DS_ERR;
 }
 
 ds_status store_datastore_state(struct pg_conn *db, int64_t universe, const char *name,
@@ -111,6 +113,16 @@ ds_status store_datastore_meta(struct pg_conn *db, int64_t universe, const char 
     return DS_OK;
 }
 
+ds_status store_announce(struct pg_conn *db, const char *channel, const char *payload,
+                         struct ds_error *err)
+{
+    struct pg_params p;
+    pgp_init(&p);
+    pgp_text(&p, channel);
+    pgp_text(&p, payload);
+    return pg_exec(db, "announce", &p, err);
+}
+
 ds_status store_meta_announce(struct pg_conn *db, int64_t universe, const char *datastore,
                               struct ds_error *err)
 {
@@ -120,8 +132,5 @@ ds_status store_meta_announce(struct pg_conn *db, int64_t universe, const char *
     else
         snprintf(payload, sizeof payload, "%lld/%s", (long long)universe,
                  datastore ? datastore : "");
-    struct pg_params p;
-    pgp_init(&p);
-    pgp_text(&p, payload);
-    return pg_exec(db, "meta_announce", &p, err);
+    return store_announce(db, META_CHANNEL, payload, err);
 }

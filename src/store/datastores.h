@@ -52,5 +52,8 @@ ds_status store_datastore_meta(struct pg_conn *db, int64_t universe, const char 
  * transaction commits (at once outside one). */
 ds_status store_meta_announce(struct pg_conn *db, int64_t universe, const char *datastore,
                               struct ds_error *err) DS_MUSTCHECK;
+/* NOTIFY channel with payload, in the caller's transaction, from a statement of its own. */
+ds_status store_announce(struct pg_conn *db, const char *channel, const char *payload,
+                         struct ds_error *err) DS_MUSTCHECK;
 
 #endif

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "pg/query.h"
-#include "store/datastores.h" /* META_CHANNEL */
+#include "store/datastores.h" /* store_meta_announce */
 
 #define KEY_MATCH "universe_id = $1 AND datastore = $2 AND scope = $3 AND key = $4"
 #define ROW_COLUMNS                                                                                \
@@ -47,11 +47,9 @@
 const struct pg_statement entries_statements[] = {
     {"entry_read", ENTRY_READ("", "")},
     {"entry_read_lock", ENTRY_READ(" FOR UPDATE", " FOR SHARE")},
-    /* A new data store is announced (at commit) to every instance's metadata cache. */
     {"datastore_ensure",
-     "WITH ins AS (INSERT INTO datastores (universe_id, name, created_us) VALUES ($1, $2, $3)"
-     " ON CONFLICT (universe_id, name) DO NOTHING RETURNING 1)"
-     " SELECT pg_notify('" META_CHANNEL "', $1::text || '/' || $2) FROM ins"},
+     "INSERT INTO datastores (universe_id, name, created_us) VALUES ($1, $2, $3)"
+     " ON CONFLICT (universe_id, name) DO NOTHING RETURNING 1"},
     /* A Get: the entry and its lock; the data store's state and chain come from the
      * instance's metadata cache. */
     {"entry_get",
@@ -216,7 +214,12 @@ ds_status store_datastore_ensure(struct pg_conn *db, int64_t universe, const cha
     pgp_i64(&p, universe);
     pgp_text(&p, name);
     pgp_i64(&p, now_us);
-    return pg_exec(db, "datastore_ensure", &p, err);
+    PGresult *r = pg_run(db, "datastore_ensure", &p, err);
+    if (!r) return DS_ERR;
+    bool created = PQntuples(r) == 1;
+    PQclear(r);
+    /* A new data store is announced (at commit) to every instance's metadata cache. */
+    return created ? store_meta_announce(db, universe, name, err) : DS_OK;
 }
 
 static void write_params(struct pg_params *p, const struct entry_write *w)

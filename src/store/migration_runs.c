@@ -4,22 +4,21 @@
 #include <string.h>
 
 #include "pg/query.h"
+#include "store/datastores.h" /* store_announce */
 
 #define RUN "universe_id = $1 AND datastore = $2"
 #define BEHIND "NOT deleted AND schema_version >= 0 AND schema_version < $3"
 
 const struct pg_statement migration_runs_statements[] = {
-    /* Announces the start to every instance's runner (delivered at commit). */
     {"run_start",
-     "WITH started AS (INSERT INTO migration_runs (universe_id, datastore, target_version,"
+     "INSERT INTO migration_runs (universe_id, datastore, target_version,"
      " state, total, started_us, updated_us)"
      " SELECT $1, $2, $3, 'running', count(*), $4, $4 FROM entries WHERE " RUN " AND " BEHIND
      " ON CONFLICT (universe_id, datastore) DO UPDATE SET"
      " target_version = EXCLUDED.target_version, state = 'running', total = EXCLUDED.total,"
      " done = 0, failed = 0, skipped_locked = 0, cursor_scope = '', cursor_key = '',"
      " errors = '[]', started_us = EXCLUDED.started_us, updated_us = EXCLUDED.updated_us"
-     " WHERE migration_runs.state = 'finished' RETURNING 1)"
-     " SELECT pg_notify('datastored_runs', '') FROM started"},
+     " WHERE migration_runs.state = 'finished' RETURNING 1"},
     {"run_get",
      "SELECT target_version, state, total, done, failed, skipped_locked, errors, started_us,"
      " updated_us, cursor_scope, cursor_key FROM migration_runs WHERE " RUN},
@@ -46,7 +45,15 @@ ds_status store_run_start(struct pg_conn *db, int64_t universe, const char *data
     pgp_text(&p, datastore);
     pgp_i64(&p, target);
     pgp_i64(&p, now_us);
-    return pg_exec(db, "run_start", &p, err);
+    /* The start and its announcement to every instance's runner, in one transaction. */
+    if (pg_command(db, "BEGIN", err) != DS_OK) return DS_ERR;
+    PGresult *r = pg_run(db, "run_start", &p, err);
+    ds_status st = r ? DS_OK : DS_ERR;
+    if (r && PQntuples(r) == 1) st = store_announce(db, RUNS_CHANNEL, "", err);
+    PQclear(r);
+    if (st == DS_OK) return pg_command(db, "COMMIT", err);
+    pg_rollback(db);
+    return DS_ERR;
 }
 
 ds_status store_run_get(struct pg_conn *db, int64_t universe, const char *datastore,

@@ -12,6 +12,9 @@
 
 extern const struct pg_statement migration_runs_statements[];
 
+/* The channel on which a run's start is announced (payload ""). */
+#define RUNS_CHANNEL "datastored_runs"
+
 /* Starts (or restarts, when finished) the run of a data store toward target. */
 ds_status store_run_start(struct pg_conn *db, int64_t universe, const char *datastore, int target,
                           int64_t now_us, struct ds_error *err) DS_MUSTCHECK;

@@ -125,6 +125,13 @@ static const char *bad_returning_call(const char *sql, char *buf, size_t cap)
     return NULL;
 }
 
+/* A pg_notify in a statement on a distributed table runs where Citus routes it, on a worker,
+ * and no instance listens there: announcements get statements of their own. */
+static bool notifies_from_distributed(const char *sql)
+{
+    return distributed_refs(sql) > 0 && strstr(sql, "pg_notify") != NULL;
+}
+
 START_TEST(statements_follow_citus_rules)
 {
     char problems[8192] = "";
@@ -144,6 +151,10 @@ START_TEST(statements_follow_citus_rules)
                 snprintf(problems + used, sizeof problems - used,
                          "\n  %s: %d distributed tables but %d universe_id predicates", st->name,
                          refs, preds);
+            used = strlen(problems);
+            if (notifies_from_distributed(sql))
+                snprintf(problems + used, sizeof problems - used,
+                         "\n  %s: pg_notify in a statement on a distributed table", st->name);
             used = strlen(problems);
             if (bad_returning_call(sql, call, sizeof call))
                 snprintf(problems + used, sizeof problems - used,
@@ -177,6 +188,13 @@ START_TEST(rules_catch_violations)
     ck_assert_int_eq(distributed_refs(c), 2);
     ck_assert_int_eq(universe_predicates(c), 1); /* the join does not equate universes */
     free(c);
+    char *d = lowered("WITH d AS (UPDATE datastores SET deleted_us = NULL WHERE universe_id = $1"
+                      " RETURNING name) SELECT pg_notify('datastored_meta', name) FROM d");
+    ck_assert(notifies_from_distributed(d));
+    free(d);
+    char *e = lowered("SELECT pg_notify($1, $2)");
+    ck_assert(!notifies_from_distributed(e));
+    free(e);
 }
 END_TEST
 
