@@ -92,7 +92,7 @@ void pg_commit_with_next(struct pg_conn *c)
 bool pg_committed(struct pg_conn *c)
 {
     bool done = c->committed;
-    c->committed = false;
+    c->begin_next = c->commit_next = c->committed = false; /* nothing left pending */
     return done;
 }
 

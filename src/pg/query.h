@@ -43,7 +43,7 @@ ds_status pg_command(struct pg_conn *c, const char *sql, struct ds_error *err) D
  * one libpq pipeline with BEGIN before it (pg_begin_with_next) and/or COMMIT after it
  * (pg_commit_with_next). A failure of any of them fails that call (and the transaction is
  * left for the caller to roll back, as after any failed statement); pg_committed says
- * whether the COMMIT ran, and resets it. */
+ * whether the COMMIT ran, and drops whatever was still pending. */
 void pg_begin_with_next(struct pg_conn *c);
 void pg_commit_with_next(struct pg_conn *c);
 bool pg_committed(struct pg_conn *c);

@@ -31,21 +31,25 @@ ds_status ordered_write(struct ds_ctx *ctx, struct pg_conn *db, const struct ent
 {
     if (ctx->write_cooldown <= 0)
         return run_op(db, ref, op, value, expected, clock_now_us(&ctx->clock), out, err);
-    if (pg_command(db, "BEGIN", err) != DS_OK) return DS_ERR;
+    /* Two round trips: BEGIN with the locking read, COMMIT with the write. */
+    pg_begin_with_next(db);
     int64_t shared_time, last_write;
     bool exists;
     ds_status st = store_ordered_lock(db, ref, &exists, &last_write, &shared_time, err);
     if (st == DS_OK) {
         if (clock_observe_virtual(&ctx->clock, shared_time)) ctx_clock_changed(ctx);
         int64_t now = clock_now_us(&ctx->clock);
-        if (exists && admit_cooldown_blocks(ctx, last_write, now, err))
+        if (exists && admit_cooldown_blocks(ctx, last_write, now, err)) {
             st = DS_ERR;
-        else
+        } else {
+            pg_commit_with_next(db);
             st = run_op(db, ref, op, value, expected, now, out, err);
+        }
     }
-    if (st == DS_OK)
+    bool committed = pg_committed(db);
+    if (st == DS_OK && !committed)
         st = pg_command(db, "COMMIT", err);
-    else
+    else if (st != DS_OK)
         pg_rollback(db);
     return st;
 }
