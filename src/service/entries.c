@@ -272,7 +272,8 @@ static ds_status write_in_tx(struct ds_ctx *ctx, struct pg_conn *db, const struc
     struct entry_row row;
     int64_t shared_time = 0;
     *retry = false;
-    ds_status st = store_entry_read(db, ref, true, &store, &row, &shared_time, err);
+    ds_status st = store_entry_read(db, ref, true, &store, &row,
+                                    ctx->clock.is_virtual ? &shared_time : NULL, err);
     if (st != DS_OK) goto done;
     if (clock_observe_virtual(&ctx->clock, shared_time)) ctx_clock_changed(ctx);
     int64_t now = clock_now_us(&ctx->clock);

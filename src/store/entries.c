@@ -31,9 +31,9 @@
  * token, expires_us, released; NULLs if never locked), then the entry (NULLs when absent).
  * The write variant locks the entry row FOR UPDATE and the lock row FOR SHARE, so lock
  * operations (which take the lock row FOR UPDATE) and writes of one key serialize. */
-#define ENTRY_READ(entry_lock, lock_lock)                                                          \
-    "SELECT d.name IS NOT NULL, d.deleted_us IS NOT NULL,"                                         \
-    " (SELECT value::bigint FROM service_state WHERE name = 'clock_virtual_us'),"                  \
+#define SHARED_CLOCK "(SELECT value::bigint FROM service_state WHERE name = 'clock_virtual_us')"
+#define ENTRY_READ(clock, entry_lock, lock_lock)                                                   \
+    "SELECT d.name IS NOT NULL, d.deleted_us IS NOT NULL, " clock ","                              \
     " l.owner, l.token, l.expires_us, l.released,"                                                 \
     " (SELECT coalesce(max(step), 0) FROM datastore_migrations"                                    \
     "  WHERE universe_id = " CHAIN_UNIVERSE " AND datastore = $2), e.*"                            \
@@ -45,8 +45,10 @@
     ") e ON true"
 
 const struct pg_statement entries_statements[] = {
-    {"entry_read", ENTRY_READ("", "")},
-    {"entry_read_lock", ENTRY_READ(" FOR UPDATE", " FOR SHARE")},
+    {"entry_read", ENTRY_READ("NULL::bigint", "", "")},
+    {"entry_read_lock", ENTRY_READ(SHARED_CLOCK, " FOR UPDATE", " FOR SHARE")},
+    /* The same without the shared virtual time, for a service on the real clock. */
+    {"entry_read_lock_real_clock", ENTRY_READ("NULL::bigint", " FOR UPDATE", " FOR SHARE")},
     {"datastore_ensure",
      "INSERT INTO datastores (universe_id, name, created_us) VALUES ($1, $2, $3)"
      " ON CONFLICT (universe_id, name) DO NOTHING RETURNING 1"},
@@ -173,7 +175,10 @@ ds_status store_entry_read(struct pg_conn *db, const struct entry_ref *ref, bool
 {
     struct pg_params p;
     store_key_params(&p, ref);
-    PGresult *r = pg_run(db, lock ? "entry_read_lock" : "entry_read", &p, err);
+    const char *statement = !lock              ? "entry_read"
+                            : clock_virtual_us ? "entry_read_lock"
+                                               : "entry_read_lock_real_clock";
+    PGresult *r = pg_run(db, statement, &p, err);
     memset(row, 0, sizeof *row);
     if (!r) return DS_ERR;
     *store = !pg_bool(r, 0, 0) ? STORE_ABSENT : pg_bool(r, 0, 1) ? STORE_DELETED : STORE_ACTIVE;

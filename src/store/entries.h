@@ -64,9 +64,10 @@ struct entry_write {
     int schema_version;
 };
 
-/* Reads the current version, the data store's state and (if clock_virtual_us is non-NULL) the
- * virtual time shared through the database, in one round trip. lock: SELECT ... FOR
- * UPDATE (in a transaction) so concurrent writers of this key queue behind the caller. */
+/* Reads the current version and the data store's state in one round trip, with lock also
+ * (if clock_virtual_us is non-NULL) the virtual time shared through the database. lock:
+ * SELECT ... FOR UPDATE (in a transaction) so concurrent writers of this key queue behind
+ * the caller. */
 ds_status store_entry_read(struct pg_conn *db, const struct entry_ref *ref, bool lock,
                            enum store_state *store, struct entry_row *row,
                            int64_t *clock_virtual_us, struct ds_error *err) DS_MUSTCHECK;
