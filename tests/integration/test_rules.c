@@ -375,6 +375,44 @@ START_TEST(budgets_drain_and_refill)
 }
 END_TEST
 
+/* An ordered write under the cooldown is two pipelined round trips (BEGIN with the locking
+ * read, COMMIT with the write). When the write itself fails (an increment past int64), the
+ * COMMIT is skipped and the transaction rolled back: the value is unchanged, the failure is
+ * a 400, and the connection serves the next write. */
+START_TEST(failed_pipelined_write_rolls_back)
+{
+    long long u = unique_universe();
+    char base[512];
+    snprintf(base, sizeof base, "%s",
+             url_of(&reject_srv,
+                    "/cloud/v2/universes/%lld/ordered-data-stores/Top/scopes/global"
+                    "/entries",
+                    u));
+    char url[600];
+    snprintf(url, sizeof url, "%s?id=p", base);
+    const char *max = "{\"value\": 9223372036854775807}";
+    struct http_resp r = http_do("POST", url, max, strlen(max), NULL);
+    ck_assert_int_eq(r.status, 200);
+    http_free(&r);
+    clock_advance(&reject_srv, 7); /* past the 6 s cooldown */
+    snprintf(url, sizeof url, "%s/p:increment", base);
+    for (int i = 0; i < 3; i++) { /* the same pooled connections, again and again */
+        r = http_do("POST", url, "{\"amount\": 1}", 13, NULL);
+        ck_assert_msg(r.status == 400, "overflow: %ld %s", r.status, r.body);
+        http_free(&r);
+    }
+    snprintf(url, sizeof url, "%s/p", base);
+    r = http_do("GET", url, NULL, 0, NULL);
+    ck_assert_ptr_nonnull(strstr(r.body, "9223372036854775807"));
+    http_free(&r);
+    snprintf(url, sizeof url, "%s/p:increment", base);
+    r = http_do("POST", url, "{\"amount\": -1}", 14, NULL);
+    ck_assert_msg(r.status == 200, "a write after the failures: %ld %s", r.status, r.body);
+    ck_assert_ptr_nonnull(strstr(r.body, "9223372036854775806"));
+    http_free(&r);
+}
+END_TEST
+
 Suite *rules_suite(void)
 {
     Suite *s = suite_create("rules");
@@ -389,6 +427,7 @@ Suite *rules_suite(void)
     tcase_add_test(tc, disconnect_frees_slot);
     tcase_add_test(tc, current_profile_throughput);
     tcase_add_test(tc, budgets_drain_and_refill);
+    tcase_add_test(tc, failed_pipelined_write_rolls_back);
     suite_add_tcase(s, tc);
     return s;
 }
