@@ -1,8 +1,6 @@
 /* service/datastores.c — see datastores.h. One statement each: the rules are in the SQL. */
 #include "service/datastores.h"
 
-#include <stdio.h>
-
 ds_status datastores_list(struct pg_conn *db, int64_t universe, const char *prefix,
                           const char *after_name, bool include_deleted, int limit,
                           datastore_row_fn fn, void *arg, struct ds_error *err)
@@ -39,11 +37,5 @@ ds_status datastores_meta(struct ds_ctx *ctx, struct pg_conn *db, int64_t univer
 
 void datastores_forget(struct ds_ctx *ctx, int64_t universe, const char *name)
 {
-    if (!ctx->meta) return;
-    char payload[128];
-    if (universe < 0)
-        snprintf(payload, sizeof payload, "*");
-    else
-        snprintf(payload, sizeof payload, "%lld/%s", (long long)universe, name ? name : "");
-    meta_cache_invalidate(ctx->meta, payload);
+    if (ctx->meta) meta_cache_forget(ctx->meta, universe, name);
 }

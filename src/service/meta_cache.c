@@ -103,15 +103,12 @@ static bool parse_payload(const char *payload, int64_t *universe, const char **n
     return true;
 }
 
-void meta_cache_invalidate(struct meta_cache *c, const char *payload)
+void meta_cache_forget(struct meta_cache *c, int64_t universe, const char *name)
 {
-    int64_t universe;
-    const char *name;
-    bool targeted = parse_payload(payload, &universe, &name);
-    bool whole_universe = targeted && !*name;
+    bool everything = universe <= 0, whole_universe = !everything && !name;
     pthread_rwlock_wrlock(&c->lock);
     c->generation++;
-    if (!targeted) {
+    if (everything) {
         clear_locked(c);
     } else {
         size_t first = whole_universe ? 0 : bucket_of(universe, name);
@@ -131,4 +128,14 @@ void meta_cache_invalidate(struct meta_cache *c, const char *payload)
         }
     }
     pthread_rwlock_unlock(&c->lock);
+}
+
+void meta_cache_invalidate(struct meta_cache *c, const char *payload)
+{
+    int64_t universe;
+    const char *name;
+    if (!parse_payload(payload, &universe, &name))
+        meta_cache_forget(c, -1, NULL);
+    else
+        meta_cache_forget(c, universe, *name ? name : NULL);
 }

@@ -42,6 +42,8 @@ bool meta_cache_get(struct meta_cache *c, int64_t universe, const char *name,
 /* Remembers v unless an invalidation came after generation was read (or v is absent). */
 void meta_cache_put(struct meta_cache *c, int64_t universe, const char *name,
                     const struct meta_cache_value *v, uint64_t generation);
+/* Forgets one data store (name NULL: all of the universe's; universe <= 0: everything). */
+void meta_cache_forget(struct meta_cache *c, int64_t universe, const char *name);
 /* Forgets what an announcement names: "universe/name" one data store, "universe/" all of a
  * universe's, anything else (e.g. "*", or "" after a reconnect) everything. */
 void meta_cache_invalidate(struct meta_cache *c, const char *payload);
