@@ -20,7 +20,7 @@ const struct pg_statement purge_statements[] = {
     {"purge_tombstones",
      "DELETE FROM entries e USING ("
      "  SELECT universe_id, datastore, scope, key FROM entries"
-     "  WHERE deleted AND version_us < $1 LIMIT " PURGE_BATCH ") x"
+     "  WHERE tombstone_us < $1 LIMIT " PURGE_BATCH ") x"
      " WHERE e.universe_id = x.universe_id AND e.datastore = x.datastore AND e.scope = x.scope"
      "   AND e.key = x.key"},
     {"purge_store_entries",

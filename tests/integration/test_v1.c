@@ -747,6 +747,37 @@ START_TEST(purge_removes_expired_only)
 }
 END_TEST
 
+/* Rewriting a live key is a HOT update (no new index entries): no index of entries covers a
+ * column such a write changes, and entries pages keep room for the next version of a row.
+ * A server of its own on a database of its own, so the table's counters are this test's. */
+START_TEST(live_key_rewrites_are_hot)
+{
+    char hot_db[1024];
+    snprintf(hot_db, sizeof hot_db, "%s", harness_fresh_database("ds_v1_hot"));
+    struct ds_proc p;
+    const char *args[] = {"--database-url", hot_db, "--write-cooldown", "0", NULL};
+    ck_assert_msg(proc_start(&p, args), "server did not start: %s", p.log_path);
+    long long u = unique_universe();
+    for (int i = 0; i < 21; i++) { /* one insert, then 20 updates */
+        char body[32];
+        snprintf(body, sizeof body, "{\"n\":%d}", i);
+        set_ok(&p, u, "datastoreName=Hot&entryKey=k", body);
+    }
+    /* PostgreSQL publishes a backend's table counters once it idles (within 10 s). */
+    long updates = 0, hot = 0;
+    for (int i = 0; i < 150 && updates < 20; i++) {
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        const char *v = harness_sql(hot_db, "SELECT n_tup_upd || ' ' || n_tup_hot_upd FROM "
+                                            "pg_stat_user_tables WHERE relname = 'entries'");
+        ck_assert_int_eq(sscanf(v ? v : "", "%ld %ld", &updates, &hot), 2);
+    }
+    ck_assert_int_eq(updates, 20);
+    ck_assert_msg(hot >= 18, "only %ld of 20 rewrites were HOT updates", hot);
+    ck_assert_int_eq(proc_stop(&p, SIGTERM), 0);
+}
+END_TEST
+
 /* Python's datetime.isoformat() of a naive time (no offset) is read as UTC; garbage is not. */
 START_TEST(naive_times_are_utc)
 {
@@ -846,6 +877,7 @@ Suite *v1_suite(void)
     tcase_add_test(tc, versions_order_filters_paging);
     tcase_add_test(tc, default_retention_hourly);
     tcase_add_test(tc, purge_removes_expired_only);
+    tcase_add_test(tc, live_key_rewrites_are_hot);
     tcase_add_test(tc, naive_times_are_utc);
     tcase_add_test(tc, remove_version);
     suite_add_tcase(s, tc);
