@@ -228,7 +228,7 @@ done:
     return rc;
 }
 
-static void sleep_ms(long ms)
+void dsc_sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
@@ -246,6 +246,11 @@ static double retry_after_seconds(const struct dsc_reply *r)
     return end != buf && *end == '\0' && s > 0 && s < 1e7 ? s : 0;
 }
 
+long dsc_jitter_ms(dsc_client *c, long ceiling_ms)
+{
+    return (long)(next_random(c) % (uint64_t)(ceiling_ms + 1));
+}
+
 /* Full jitter: a uniform wait in [0, min(max, base * 2^(retry-1))]. */
 static long backoff_ms(dsc_client *c, int retry)
 {
@@ -253,7 +258,7 @@ static long backoff_ms(dsc_client *c, int retry)
     for (int i = 1; i < retry && ceiling < c->retry.max_delay_ms; i++)
         ceiling *= 2;
     if (ceiling > c->retry.max_delay_ms) ceiling = c->retry.max_delay_ms;
-    return (long)(next_random(c) % (uint64_t)(ceiling + 1));
+    return dsc_jitter_ms(c, ceiling);
 }
 
 dsc_result dsc_send(dsc_client *c, const struct dsc_call *call, struct dsc_reply *reply)
@@ -294,7 +299,7 @@ dsc_result dsc_send(dsc_client *c, const struct dsc_call *call, struct dsc_reply
             return dsc_fail(c, DSC_ERR_TRANSPORT, "%s %s: %s", call->method, call->path,
                             errbuf[0] ? errbuf : curl_easy_strerror(rc));
         }
-        sleep_ms(wait);
+        dsc_sleep_ms(wait);
     }
 }
 

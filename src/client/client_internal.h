@@ -75,6 +75,9 @@ bool dsc_prepare(dsc_client *c, const char *method, const char *path, struct cur
 /* Sends call, retrying per the client's policy. DSC_OK with any final HTTP status in reply;
  * DSC_ERR_TRANSPORT (error set) when the last attempt got no answer. */
 dsc_result dsc_send(dsc_client *c, const struct dsc_call *call, struct dsc_reply *reply);
+/* A uniform random wait in [0, ceiling_ms] from the client's jitter generator, and a sleep. */
+long dsc_jitter_ms(dsc_client *c, long ceiling_ms);
+void dsc_sleep_ms(long ms);
 
 /* Starts a call: clears the error and the attempt count. */
 void dsc_begin(dsc_client *c);

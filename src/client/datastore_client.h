@@ -153,7 +153,8 @@ typedef dsc_transform_action (*dsc_transform_fn)(const char *current,
                                                  const struct dsc_key_info *info,
                                                  struct dsc_transform_output *out, void *user);
 /* UpdateAsync, optimistically: read, transform, write with matchVersion (exclusiveCreate for a
- * new key), and start again on a 412 conflict, up to max_attempts (0: 64). value and info
+ * new key), and start again on a 412 conflict after a short random wait (full jitter,
+ * doubling from 1 to 64 ms), up to max_attempts (0: 64). value and info
  * (the written ones) may be NULL. DSC_CANCELLED when the transform cancels (value and info
  * then hold the current data). lock_token as for writes. */
 dsc_result dsc_update(dsc_client *c, const struct dsc_store *s, const char *key,
