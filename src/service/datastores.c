@@ -29,7 +29,8 @@ ds_status datastores_meta(struct ds_ctx *ctx, struct pg_conn *db, int64_t univer
 {
     uint64_t generation = 0;
     if (ctx->meta && meta_cache_get(ctx->meta, universe, name, out, &generation)) return DS_OK;
-    if (store_datastore_meta(db, universe, name, &out->state, &out->schema_latest, err) != DS_OK)
+    if (store_datastore_meta(db, universe, name, &out->state, &out->schema_latest, &out->has_locks,
+                             err) != DS_OK)
         return DS_ERR;
     if (ctx->meta) meta_cache_put(ctx->meta, universe, name, out, generation);
     return DS_OK;

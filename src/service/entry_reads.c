@@ -25,7 +25,7 @@ ds_status entries_get(struct ds_ctx *ctx, struct pg_conn *db, const struct entry
         ds_fail(err, 404, "DatastoreNotFound", "Datastore not found.");
         return refuse(refusal);
     }
-    if (store_entry_get(db, ref, row, err) != DS_OK) return refuse(refusal);
+    if (store_entry_get(db, ref, store.has_locks, row, err) != DS_OK) return refuse(refusal);
     row->schema_latest = store.schema_latest;
     if (!row->found || row->deleted) {
         ds_fail(err, 404, "EntryNotFound", "Entry not found in the datastore.");

@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "pg/query.h"
+#include "service/datastores.h"
 #include "store/locks.h"
 
 void locks_wait_key(const struct entry_ref *ref, char *out, size_t cap)
@@ -28,12 +29,18 @@ static ds_status begin(struct ds_ctx *ctx, struct pg_conn *db, const struct entr
     return DS_OK;
 }
 
-static ds_status finish(struct pg_conn *db, struct lock_row *row, ds_status st,
-                        struct ds_error *err)
+/* COMMIT on success, else ROLLBACK. A key's first lock row also changes what this instance's
+ * metadata cache says of its data store (others hear it from the announcement). */
+static ds_status finish(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
+                        struct lock_row *row, ds_status st, struct ds_error *err)
 {
+    bool created = row->created;
     lock_row_clear(row);
-    if (st == DS_OK) return pg_command(db, "COMMIT", err);
-    pg_rollback(db);
+    if (st == DS_OK)
+        st = pg_command(db, "COMMIT", err);
+    else
+        pg_rollback(db);
+    if (created) datastores_forget(ctx, ref->universe, ref->datastore);
     return st;
 }
 
@@ -73,7 +80,7 @@ ds_status locks_acquire(struct ds_ctx *ctx, struct pg_conn *db, const struct ent
     }
     if (st == DS_OK) st = store_lock_write(db, ref, owner, token, now + ttl_us, false, NULL, err);
     if (st == DS_OK) grant(out, owner, token, now + ttl_us);
-    return finish(db, &row, st, err);
+    return finish(ctx, db, ref, &row, st, err);
 }
 
 ds_status locks_renew(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
@@ -92,7 +99,7 @@ ds_status locks_renew(struct ds_ctx *ctx, struct pg_conn *db, const struct entry
     else
         st = store_lock_write(db, ref, l->owner, token, now + ttl_us, false, NULL, err);
     if (st == DS_OK) grant(out, l->owner, token, now + ttl_us);
-    return finish(db, &row, st, err);
+    return finish(ctx, db, ref, &row, st, err);
 }
 
 ds_status locks_release(struct ds_ctx *ctx, struct pg_conn *db, const struct entry_ref *ref,
@@ -115,5 +122,5 @@ ds_status locks_release(struct ds_ctx *ctx, struct pg_conn *db, const struct ent
     locks_wait_key(ref, key, sizeof key);
     if (st == DS_OK) st = store_lock_write(db, ref, l->owner, token, now, true, key, err);
     if (st != DS_OK && written) write_outcome_free(written);
-    return finish(db, &row, st, err);
+    return finish(ctx, db, ref, &row, st, err);
 }

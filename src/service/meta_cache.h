@@ -1,11 +1,14 @@
-/* service/meta_cache.h — what an instance remembers about data stores so a Get is one query:
- * each one's state (active or deleted; an absent one is not remembered) and the head of its
- * _version chain in force. Every change is announced on store/datastores.h's META_CHANNEL in
- * the transaction that makes it; the listener drops the entry when the announcement arrives
- * (and everything after a reconnect), and the instance that made a change drops it at once.
- * So a Get on another instance can act on a state older than a completed delete, undelete or
- * chain change by at most the notification delay (milliseconds on one PostgreSQL). Writes do
- * not use it: they read everything inside their transaction. Thread-safe (a rwlock). */
+/* service/meta_cache.h — what an instance remembers about data stores so a Get is one query
+ * of one row: each one's state (active or deleted; an absent one is not remembered), the head
+ * of its _version chain in force, and whether any of its keys was ever locked (most data
+ * stores never are, and their Gets skip the lock table). Every change is announced on
+ * store/datastores.h's META_CHANNEL in the transaction that makes it; the listener drops the
+ * entry when the announcement arrives (and everything after a reconnect), and the instance
+ * that made a change drops it at once. So a Get on another instance can act on a state older
+ * than a completed delete, undelete, chain change or first lock of the data store by at most
+ * the notification delay (milliseconds on one PostgreSQL); later lock changes are read with
+ * the entry, exactly. Writes do not use it: they read everything inside their transaction.
+ * Thread-safe (a rwlock). */
 #ifndef DS_SERVICE_META_CACHE_H
 #define DS_SERVICE_META_CACHE_H
 
@@ -32,6 +35,7 @@ struct meta_cache {
 struct meta_cache_value {
     enum store_state state;
     int schema_latest;
+    bool has_locks; /* some key of it has a lock row: a Get must read the key's lock too */
 };
 
 void meta_cache_init(struct meta_cache *c);

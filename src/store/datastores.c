@@ -16,13 +16,14 @@ const struct pg_statement datastores_statements[] = {
     {"datastore_undelete",
      "UPDATE datastores SET deleted_us = NULL"
      " WHERE universe_id = $1 AND name = $2 RETURNING name, created_us, deleted_us"},
-    /* State and the head of the _version chain in force (the universe's own, else the
-     * default chain of universe 0). */
+    /* State, the head of the _version chain in force (the universe's own, else the default
+     * chain of universe 0), and whether any key has a lock row. */
     {"datastore_meta",
      "SELECT d.name IS NOT NULL, d.deleted_us IS NOT NULL,"
      " (SELECT coalesce(max(step), 0) FROM datastore_migrations WHERE universe_id ="
      "  (CASE WHEN EXISTS (SELECT 1 FROM datastore_migrations WHERE universe_id = $1"
-     "   AND datastore = $2) THEN $1 ELSE 0 END) AND datastore = $2)"
+     "   AND datastore = $2) THEN $1 ELSE 0 END) AND datastore = $2),"
+     " EXISTS (SELECT 1 FROM entry_locks WHERE universe_id = $1 AND datastore = $2)"
      " FROM (SELECT 1) one LEFT JOIN datastores d ON d.universe_id = $1 AND d.name = $2"},
     /* Its own statement, touching no table: on Citus a pg_notify inside a statement on a
      * distributed table would run on the worker, where no instance listens. */
@@ -99,7 +100,8 @@ ds_status store_datastore_state(struct pg_conn *db, int64_t universe, const char
 }
 
 ds_status store_datastore_meta(struct pg_conn *db, int64_t universe, const char *name,
-                               enum store_state *state, int *schema_latest, struct ds_error *err)
+                               enum store_state *state, int *schema_latest, bool *has_locks,
+                               struct ds_error *err)
 {
     struct pg_params p;
     pgp_init(&p);
@@ -109,6 +111,7 @@ ds_status store_datastore_meta(struct pg_conn *db, int64_t universe, const char 
     if (!r) return DS_ERR;
     *state = !pg_bool(r, 0, 0) ? STORE_ABSENT : pg_bool(r, 0, 1) ? STORE_DELETED : STORE_ACTIVE;
     *schema_latest = (int)pg_i64(r, 0, 2);
+    *has_locks = pg_bool(r, 0, 3);
     PQclear(r);
     return DS_OK;
 }

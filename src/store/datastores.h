@@ -42,10 +42,11 @@ ds_status store_datastore_set_deleted(struct pg_conn *db, int64_t universe, cons
 ds_status store_datastore_state(struct pg_conn *db, int64_t universe, const char *name,
                                 enum store_state *state, struct ds_error *err) DS_MUSTCHECK;
 
-/* What an instance caches about a data store: its state and the head of the _version chain
- * in force (its universe's own chain, else the default chain). */
+/* What an instance caches about a data store: its state, the head of the _version chain in
+ * force (its universe's own chain, else the default chain) and whether any of its keys has a
+ * lock row. */
 ds_status store_datastore_meta(struct pg_conn *db, int64_t universe, const char *name,
-                               enum store_state *state, int *schema_latest,
+                               enum store_state *state, int *schema_latest, bool *has_locks,
                                struct ds_error *err) DS_MUSTCHECK;
 /* Announces on META_CHANNEL that a data store's state or chain changed (datastore NULL: every
  * data store of the universe; universe < 0: everything), delivered when the caller's

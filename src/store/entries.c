@@ -53,7 +53,8 @@ const struct pg_statement entries_statements[] = {
      "INSERT INTO datastores (universe_id, name, created_us) VALUES ($1, $2, $3)"
      " ON CONFLICT (universe_id, name) DO NOTHING RETURNING 1"},
     /* A Get: the entry and its lock; the data store's state and chain come from the
-     * instance's metadata cache. */
+     * instance's metadata cache, and so does whether it has locks at all: if not, the Get
+     * reads the entry alone. */
     {"entry_get",
      "SELECT e.created_us, e.version_seq, e.version_us, e.version_hour_first, e.deleted,"
      " e.value, e.value_md5, e.content_length, e.user_ids, e.attributes, e.schema_version,"
@@ -61,6 +62,7 @@ const struct pg_statement entries_statements[] = {
      " LEFT JOIN entry_locks l ON l.universe_id = $1 AND l.datastore = $2 AND l.scope = $3"
      "  AND l.key = $4"
      " WHERE e.universe_id = $1 AND e.datastore = $2 AND e.scope = $3 AND e.key = $4"},
+    {"entry_get_unlocked", "SELECT " ROW_COLUMNS " FROM entries WHERE " KEY_MATCH},
     {"entry_insert",
      "INSERT INTO entries (universe_id, datastore, scope, key, created_us, version_seq,"
      " version_us, version_hour_first, deleted, value, value_md5, content_length, user_ids,"
@@ -193,16 +195,16 @@ ds_status store_entry_read(struct pg_conn *db, const struct entry_ref *ref, bool
     return DS_OK;
 }
 
-ds_status store_entry_get(struct pg_conn *db, const struct entry_ref *ref, struct entry_row *row,
-                          struct ds_error *err)
+ds_status store_entry_get(struct pg_conn *db, const struct entry_ref *ref, bool with_lock,
+                          struct entry_row *row, struct ds_error *err)
 {
     struct pg_params p;
     store_key_params(&p, ref);
-    PGresult *r = pg_run(db, "entry_get", &p, err);
+    PGresult *r = pg_run(db, with_lock ? "entry_get" : "entry_get_unlocked", &p, err);
     memset(row, 0, sizeof *row);
     if (!r) return DS_ERR;
     fill_row(row, r, 0);
-    bool locked = row->found && !pg_null(r, 0, 11);
+    bool locked = with_lock && row->found && !pg_null(r, 0, 11);
     row->lock.exists = locked;
     row->lock.owner = locked ? pg_str(r, 0, 11) : NULL;
     row->lock.token = locked ? pg_i64(r, 0, 12) : 0;

@@ -71,10 +71,10 @@ struct entry_write {
 ds_status store_entry_read(struct pg_conn *db, const struct entry_ref *ref, bool lock,
                            enum store_state *store, struct entry_row *row,
                            int64_t *clock_virtual_us, struct ds_error *err) DS_MUSTCHECK;
-/* The current version of a key and its lock only (row->schema_latest is left 0: the caller
- * knows the data store's chain). One index probe per table. */
-ds_status store_entry_get(struct pg_conn *db, const struct entry_ref *ref, struct entry_row *row,
-                          struct ds_error *err) DS_MUSTCHECK;
+/* The current version of a key, and its lock when with_lock (row->schema_latest is left 0:
+ * the caller knows the data store's chain). One index probe per table read. */
+ds_status store_entry_get(struct pg_conn *db, const struct entry_ref *ref, bool with_lock,
+                          struct entry_row *row, struct ds_error *err) DS_MUSTCHECK;
 /* Creates the data store row if missing (no-op when it exists). */
 ds_status store_datastore_ensure(struct pg_conn *db, int64_t universe, const char *name,
                                  int64_t now_us, struct ds_error *err) DS_MUSTCHECK;

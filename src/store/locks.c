@@ -4,13 +4,14 @@
 #include <string.h>
 
 #include "pg/query.h"
+#include "store/datastores.h" /* store_meta_announce */
 
 #define KEY_MATCH "universe_id = $1 AND datastore = $2 AND scope = $3 AND key = $4"
 
 const struct pg_statement locks_statements[] = {
     {"lock_ensure",
      "INSERT INTO entry_locks (universe_id, datastore, scope, key, owner, token, expires_us,"
-     " released) VALUES ($1, $2, $3, $4, '', 0, 0, true) ON CONFLICT DO NOTHING"},
+     " released) VALUES ($1, $2, $3, $4, '', 0, 0, true) ON CONFLICT DO NOTHING RETURNING 1"},
     /* Lock order, the same as every write: entry_locks first, then entries. */
     {"lock_read_for_update",
      "SELECT l.owner, l.token, l.expires_us, l.released,"
@@ -37,14 +38,22 @@ ds_status store_lock_read_for_update(struct pg_conn *db, const struct entry_ref 
     struct pg_params p;
     memset(out, 0, sizeof *out);
     store_key_params(&p, ref);
-    if (pg_exec(db, "lock_ensure", &p, err) != DS_OK) return DS_ERR;
-    PGresult *r = pg_run(db, "lock_read_for_update", &p, err);
+    PGresult *r = pg_run(db, "lock_ensure", &p, err);
+    if (!r) return DS_ERR;
+    bool created = PQntuples(r) == 1;
+    PQclear(r);
+    /* The data store's first lock row changes what every instance's metadata cache says of
+     * it (whether a Get must look for locks): announced at commit. */
+    if (created && store_meta_announce(db, ref->universe, ref->datastore, err) != DS_OK)
+        return DS_ERR;
+    r = pg_run(db, "lock_read_for_update", &p, err);
     if (!r) return DS_ERR;
     if (PQntuples(r) != 1) {
         PQclear(r);
         return ds_fail(err, 500, NULL, "lock row vanished");
     }
     out->res = r;
+    out->created = created;
     out->state.exists = true;
     out->state.owner = pg_str(r, 0, 0);
     out->state.token = pg_i64(r, 0, 1);

@@ -15,10 +15,11 @@ struct lock_row {
     PGresult *res;
     struct lock_state state;
     int64_t clock_virtual_us;
+    bool created; /* the key had no lock row: this call made it (and announced it) */
 };
 void lock_row_clear(struct lock_row *row);
 
-/* Creates the key's lock row if missing, locks it and reads it with the shared virtual time, then
+/* Creates the key's lock row if missing (announcing the data store's metadata change), locks it and reads it with the shared virtual time, then
  * locks the entry row when the entry exists (waiting for writes in flight). Lock order is
  * entry_locks then entries, as in every write, so the two never deadlock. */
 ds_status store_lock_read_for_update(struct pg_conn *db, const struct entry_ref *ref,
