@@ -19,9 +19,10 @@ struct lock_row {
 };
 void lock_row_clear(struct lock_row *row);
 
-/* Creates the key's lock row if missing (announcing the data store's metadata change), locks it and reads it with the shared virtual time, then
- * locks the entry row when the entry exists (waiting for writes in flight). Lock order is
- * entry_locks then entries, as in every write, so the two never deadlock. */
+/* Creates the key's lock row if missing (announcing the data store's metadata change), locks it and
+ * reads it with the shared virtual time, then locks the entry row when the entry exists (waiting
+ * for writes in flight). Lock order is entry_locks then entries, as in every write, so the two
+ * never deadlock. */
 ds_status store_lock_read_for_update(struct pg_conn *db, const struct entry_ref *ref,
                                      struct lock_row *out, struct ds_error *err) DS_MUSTCHECK;
 /* Stores the new lock state; released=true also announces the key on datastored_locks. */
