@@ -5,7 +5,7 @@ M.keys = tonumber(os.getenv("BENCH_KEYS") or "100000")
 M.universe = os.getenv("BENCH_UNIVERSE") or "1"
 M.v1 = "/datastores/v1/universes/" .. M.universe .. "/standard-datastores/datastore/entries/entry"
 M.v2 = "/cloud/v2/universes/" .. M.universe .. "/data-stores/Bench/entries/"
-M.value = '{"pad":"' .. string.rep("x", 1000) .. '"}'   -- ~1 KiB
+M.value = '{"id":0,"pad":"' .. string.rep("x", 1000) .. '"}'   -- ~1 KiB; update.lua replaces /id
 
 function M.done(summary, latency, requests)
   local secs = summary.duration / 1e6
