@@ -132,6 +132,10 @@ struct pg_conn *pg_pool_acquire(struct pg_pool *pool, int timeout_ms, struct ds_
 void pg_pool_release(struct pg_pool *pool, struct pg_conn *c)
 {
     DS_ASSERT(c >= pool->conns && c < pool->conns + pool->size); /* one of ours */
+    if (c->queueing) { /* a queued bulk write was abandoned: its results are out of step */
+        c->queueing = false;
+        c->ready = false;
+    }
     if (c->conn && PQstatus(c->conn) == CONNECTION_OK &&
         PQtransactionStatus(c->conn) != PQTRANS_IDLE) {
         PGresult *r = PQexec(c->conn, "ROLLBACK");

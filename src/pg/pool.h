@@ -28,6 +28,9 @@ struct pg_conn {
     /* Commands to send in the same network round trip as the next statement (pg_query.h:
      * pg_begin_with_next, pg_commit_with_next); committed: that COMMIT succeeded. */
     bool begin_next, commit_next, committed;
+    /* Queued mode (pg_query.h: pg_queue_begin): statements sent, results not yet read. */
+    bool queueing;
+    int queued;
 };
 
 struct pg_pool {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/assert.h"
 #include "log.h"
 
 void pgp_init(struct pg_params *p)
@@ -176,6 +177,7 @@ static PGresult *run_pipelined(struct pg_conn *c, const char *statement, const s
 PGresult *pg_run(struct pg_conn *c, const char *statement, const struct pg_params *p,
                  struct ds_error *err)
 {
+    DS_ASSERT(!c->queueing); /* queued mode reads no rows */
     if (c->begin_next || c->commit_next) return run_pipelined(c, statement, p, err);
     PGresult *r = PQexecPrepared(c->conn, statement, p ? p->n : 0, p ? p->values : NULL,
                                  p ? p->lengths : NULL, p ? p->formats : NULL, 0);
@@ -186,9 +188,78 @@ PGresult *pg_run(struct pg_conn *c, const char *statement, const struct pg_param
     return NULL;
 }
 
+/* Queued mode: sends one statement (prepared, or parameterless SQL) without reading back. */
+static ds_status queue_one(struct pg_conn *c, const char *statement, const char *sql,
+                           const struct pg_params *p, struct ds_error *err)
+{
+    int sent = statement
+                   ? PQsendQueryPrepared(c->conn, statement, p ? p->n : 0, p ? p->values : NULL,
+                                         p ? p->lengths : NULL, p ? p->formats : NULL, 0)
+                   : PQsendQueryParams(c->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+    if (!sent) {
+        map_error(c, NULL, statement ? statement : sql, err);
+        return DS_ERR;
+    }
+    c->queued++;
+    return DS_OK;
+}
+
+ds_status pg_queue_begin(struct pg_conn *c, struct ds_error *err)
+{
+    DS_ASSERT(!c->queueing && !c->begin_next && !c->commit_next);
+    if (!PQenterPipelineMode(c->conn)) {
+        map_error(c, NULL, "pipeline mode", err);
+        return DS_ERR;
+    }
+    c->queueing = true;
+    c->queued = 0;
+    return DS_OK;
+}
+
+ds_status pg_queue_flush(struct pg_conn *c, struct ds_error *err)
+{
+    DS_ASSERT(c->queueing);
+    if (!PQpipelineSync(c->conn)) {
+        map_error(c, NULL, "a pipeline", err);
+        c->ready = false; /* nothing will come back: reconnect */
+        c->queued = 0;
+        return DS_ERR;
+    }
+    PGresult *failed = NULL, *r;
+    for (; c->queued > 0; c->queued--) {
+        while ((r = PQgetResult(c->conn))) { /* one statement's results, up to its NULL */
+            ExecStatusType st = PQresultStatus(r);
+            bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ||
+                      st == PGRES_PIPELINE_ABORTED; /* skipped after the failure */
+            if (!ok && !failed)
+                failed = r;
+            else
+                PQclear(r);
+        }
+        if (PQstatus(c->conn) != CONNECTION_OK) break; /* no more results will come */
+    }
+    c->queued = 0;
+    while ((r = PQgetResult(c->conn)) && PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+        PQclear(r);
+    PQclear(r);
+    if (!failed && PQstatus(c->conn) == CONNECTION_OK) return DS_OK;
+    map_error(c, failed, "a pipelined statement", err);
+    PQclear(failed);
+    return DS_ERR;
+}
+
+void pg_queue_end(struct pg_conn *c)
+{
+    if (!c->queueing) return;
+    c->queueing = false;
+    if (c->queued > 0 || !PQexitPipelineMode(c->conn)) c->ready = false; /* out of step */
+    c->queued = 0;
+}
+
 ds_status pg_exec(struct pg_conn *c, const char *statement, const struct pg_params *p,
                   struct ds_error *err)
 {
+    if (c->queueing) return queue_one(c, statement, NULL, p, err);
     PGresult *r = pg_run(c, statement, p, err);
     if (!r) return DS_ERR;
     PQclear(r);
@@ -197,6 +268,7 @@ ds_status pg_exec(struct pg_conn *c, const char *statement, const struct pg_para
 
 ds_status pg_command(struct pg_conn *c, const char *sql, struct ds_error *err)
 {
+    if (c->queueing) return queue_one(c, NULL, sql, NULL, err);
     PGresult *r = PQexec(c->conn, sql);
     ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {

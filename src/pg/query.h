@@ -48,6 +48,16 @@ void pg_begin_with_next(struct pg_conn *c);
 void pg_commit_with_next(struct pg_conn *c);
 bool pg_committed(struct pg_conn *c);
 
+/* Queued mode, for bulk writes whose results are only checked for errors: between
+ * pg_queue_begin and pg_queue_end, pg_exec and pg_command send their statement in one libpq
+ * pipeline without waiting for it, and pg_queue_flush sends them all, reads every result and
+ * fails with the first error (the statements after it are skipped by the server, and an open
+ * transaction is left failed for the caller to roll back). pg_run may not be used meanwhile.
+ * One round trip per flush instead of one per statement. */
+ds_status pg_queue_begin(struct pg_conn *c, struct ds_error *err) DS_MUSTCHECK;
+ds_status pg_queue_flush(struct pg_conn *c, struct ds_error *err) DS_MUSTCHECK;
+void pg_queue_end(struct pg_conn *c);
+
 /* Ends a read whose rows went to a callback: clears r; more false (the callback stopped, out
  * of memory) is a 500. */
 ds_status pg_rows_done(PGresult *r, bool more, struct ds_error *err) DS_MUSTCHECK;

@@ -62,15 +62,19 @@ ds_status import_begin(struct import_batch *b, struct ds_ctx *ctx, struct pg_con
     b->ctx = ctx;
     b->db = db;
     b->in_batch = 0;
+    /* Rows are queued, not waited for: a batch (BEGIN, its rows, COMMIT) is one round trip. */
+    if (pg_queue_begin(db, err) != DS_OK) return DS_ERR;
     return pg_command(db, "BEGIN", err);
 }
 
-/* After a row was written (st): every IMPORT_BATCH rows, commit and begin the next batch. */
+/* After a row was queued (st): every IMPORT_BATCH rows, commit and begin the next batch; a
+ * failure of any row of the batch shows here. */
 static ds_status row_written(struct import_batch *b, ds_status st, struct ds_error *err)
 {
     if (st != DS_OK || ++b->in_batch < IMPORT_BATCH) return st;
     b->in_batch = 0;
-    if (pg_command(b->db, "COMMIT", err) != DS_OK) return DS_ERR;
+    if (pg_command(b->db, "COMMIT", err) != DS_OK || pg_queue_flush(b->db, err) != DS_OK)
+        return DS_ERR;
     return pg_command(b->db, "BEGIN", err);
 }
 
@@ -104,7 +108,10 @@ ds_status import_put_ordered(struct import_batch *b, int64_t universe, const cha
 
 ds_status import_finish(struct import_batch *b, bool failed, struct ds_error *err)
 {
-    if (!failed && pg_command(b->db, "COMMIT", err) == DS_OK) return DS_OK;
+    bool ok =
+        !failed && pg_command(b->db, "COMMIT", err) == DS_OK && pg_queue_flush(b->db, err) == DS_OK;
+    pg_queue_end(b->db);
+    if (ok) return DS_OK;
     pg_rollback(b->db);
     return DS_ERR;
 }

@@ -2,7 +2,8 @@
  * export reads in keyset pages inside one REPEATABLE READ, READ ONLY transaction on a
  * connection it holds for the whole stream (a consistent snapshot however long the stream
  * runs); an import writes idempotent upserts, committed every IMPORT_BATCH rows so a large
- * document does not hold one huge transaction (importing again after a failure is safe). */
+ * document does not hold one huge transaction (importing again after a failure is safe), and
+ * pipelines each batch: its rows are sent without waiting for each, one round trip a batch. */
 #ifndef DS_SERVICE_TRANSFER_H
 #define DS_SERVICE_TRANSFER_H
 
@@ -48,7 +49,8 @@ struct import_batch {
 };
 ds_status import_begin(struct import_batch *b, struct ds_ctx *ctx, struct pg_conn *db,
                        struct ds_error *err) DS_MUSTCHECK;
-/* Each writes one row (see store/transfer.h), committing every IMPORT_BATCH rows. */
+/* Each queues one row (see store/transfer.h), committing every IMPORT_BATCH rows; an error
+ * of any row of a batch is reported by the call that ends the batch (or by import_finish). */
 ds_status import_put_store(struct import_batch *b, int64_t universe, const char *name,
                            int64_t created_us, struct ds_error *err) DS_MUSTCHECK;
 ds_status import_put_entry(struct import_batch *b, const struct import_row *r,

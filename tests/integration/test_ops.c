@@ -296,6 +296,51 @@ START_TEST(export_reset_import_round_trip)
 }
 END_TEST
 
+/* An import whose rows are pipelined a batch at a time still stops at the first row the
+ * database refuses: the reply is an error, the batches before it stay, the failed one is
+ * rolled back, the connection serves the next request, and importing again after the cause
+ * is gone completes it. The refusal is a CHECK constraint this test adds for one key. */
+START_TEST(import_stops_at_a_refused_row)
+{
+    long long u = unique_universe();
+    size_t cap = 64 * 1024, n = 0;
+    char *doc = malloc(cap);
+    ck_assert_ptr_nonnull(doc);
+    n += (size_t)snprintf(doc + n, cap - n, "{\"DataStore\":{\"Bulk\":{\"global\":{");
+    for (int k = 0; k < 1200; k++)
+        n += (size_t)snprintf(doc + n, cap - n, "%s\"%s%04d\":%d", k ? "," : "",
+                              k == 1100 ? "poison" : "key", k, k);
+    n += (size_t)snprintf(doc + n, cap - n, "}}}}");
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "ALTER TABLE entries ADD CONSTRAINT no_poison_%lld CHECK (universe_id <> %lld OR "
+             "key <> 'poison1100')",
+             u, u);
+    harness_sql(srv_db, sql);
+    struct http_resp r =
+        http_do("POST", url_of(&srv, "/admin/v1/import?universe=%lld", u), doc, n, NULL);
+    ck_assert_msg(r.status == 500, "%ld %s", r.status, r.body);
+    http_free(&r);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM entries WHERE universe_id = %lld", u);
+    long stored = atol(harness_sql(srv_db, sql));
+    ck_assert_msg(stored >= 500 && stored < 1100, "%ld entries stored", stored);
+    r = http_do("GET", url_of(&srv, "/healthz"), NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 200);
+    http_free(&r);
+    snprintf(sql, sizeof sql, "ALTER TABLE entries DROP CONSTRAINT no_poison_%lld", u);
+    harness_sql(srv_db, sql);
+    r = http_do("POST", url_of(&srv, "/admin/v1/import?universe=%lld", u), doc, n, NULL);
+    ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+    struct json_object *o = http_json(&r);
+    ck_assert_int_eq(jint(o, "entries"), 1200);
+    json_object_put(o);
+    http_free(&r);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM entries WHERE universe_id = %lld", u);
+    ck_assert_str_eq(harness_sql(srv_db, sql), "1200");
+    free(doc);
+}
+END_TEST
+
 START_TEST(mock_fixture_imports)
 {
     long long u = unique_universe();
@@ -496,6 +541,7 @@ Suite *ops_suite(void)
     tcase_add_test(tc, access_log_and_request_id);
     tcase_add_test(tc, export_reset_import_round_trip);
     tcase_add_test(tc, mock_fixture_imports);
+    tcase_add_test(tc, import_stops_at_a_refused_row);
     tcase_add_test(tc, reset_refused_and_config);
     tcase_add_test(tc, universes_listing);
     tcase_add_test(tc, reset_everything_wipes_data_and_rules);
