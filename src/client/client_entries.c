@@ -432,7 +432,7 @@ dsc_result dsc_update(dsc_client *c, const struct dsc_store *s, const char *key,
         if (!(rc == DSC_ERR_HTTP && is_write_conflict(c))) return rc;
         /* Lost the race: wait a little (full jitter, doubling up to 64 ms) so that writers
          * contending for one key take turns instead of colliding in step forever. */
-        dsc_sleep_ms(dsc_jitter_ms(c, 1L << (round < 6 ? round : 6)));
+        if (round + 1 < max_attempts) dsc_sleep_ms(dsc_jitter_ms(c, 1L << (round < 6 ? round : 6)));
     }
     free(attempted);
     c->error.result = DSC_ERR_HTTP;
