@@ -113,6 +113,16 @@ static PGresult *command_result(PGconn *conn, bool *ok)
     return first;
 }
 
+/* Reads up to the Sync's own result, which ends a pipeline (none arrives on a broken
+ * connection). */
+static void await_sync(PGconn *conn)
+{
+    PGresult *r;
+    while ((r = PQgetResult(conn)) && PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+        PQclear(r);
+    PQclear(r);
+}
+
 /* pg_run with BEGIN before and/or COMMIT after the statement, in one pipeline and one Sync:
  * one round trip. After an error the rest of the pipeline is skipped by the server. */
 static PGresult *run_pipelined(struct pg_conn *c, const char *statement, const struct pg_params *p,
@@ -162,10 +172,7 @@ static PGresult *run_pipelined(struct pg_conn *c, const char *statement, const s
         }
         c->committed = ok;
     }
-    /* The Sync's own result ends the pipeline (none arrives on a broken connection). */
-    while (sent && (r = PQgetResult(conn)) && PQresultStatus(r) != PGRES_PIPELINE_SYNC)
-        PQclear(r);
-    if (sent) PQclear(r);
+    if (sent) await_sync(conn);
     if (!PQexitPipelineMode(conn)) c->ready = false; /* out of step: reconnect */
     if (ok) return result;
     map_error(c, failed, what, err);
@@ -225,23 +232,18 @@ ds_status pg_queue_flush(struct pg_conn *c, struct ds_error *err)
         c->queued = 0;
         return DS_ERR;
     }
-    PGresult *failed = NULL, *r;
-    for (; c->queued > 0; c->queued--) {
-        while ((r = PQgetResult(c->conn))) { /* one statement's results, up to its NULL */
-            ExecStatusType st = PQresultStatus(r);
-            bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ||
-                      st == PGRES_PIPELINE_ABORTED; /* skipped after the failure */
-            if (!ok && !failed)
-                failed = r;
-            else
-                PQclear(r);
-        }
-        if (PQstatus(c->conn) != CONNECTION_OK) break; /* no more results will come */
+    PGresult *failed = NULL;
+    for (; c->queued > 0 && PQstatus(c->conn) == CONNECTION_OK; c->queued--) {
+        bool ok;
+        PGresult *r = command_result(c->conn, &ok);
+        ok = ok || PQresultStatus(r) == PGRES_PIPELINE_ABORTED; /* skipped after the failure */
+        if (!ok && !failed)
+            failed = r;
+        else
+            PQclear(r);
     }
     c->queued = 0;
-    while ((r = PQgetResult(c->conn)) && PQresultStatus(r) != PGRES_PIPELINE_SYNC)
-        PQclear(r);
-    PQclear(r);
+    await_sync(c->conn);
     if (!failed && PQstatus(c->conn) == CONNECTION_OK) return DS_OK;
     map_error(c, failed, "a pipelined statement", err);
     PQclear(failed);
